@@ -1,0 +1,359 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	"bouncelens/classify"
+	"bouncelens/parser"
+)
+
+// Value encodings. Every value that is more than one integer starts with a
+// version byte; decoders refuse versions they do not know. Strings are a
+// uvarint length and the bytes; signed ints are varints, unsigned ones
+// uvarints, enums one byte, times ts uint64 big-endian (see keys.go), ids
+// 16 bytes.
+//
+//	event v1:  1 | Source | Line | QueueID | MessageID | Sender | Subject |
+//	           Recipient | OrigRecipient | Status | Code | Enhanced |
+//	           RemoteMTA | Command | Text | Forward |
+//	           Result.Reason | Class | Action | Side | Enhanced | Code |
+//	           MatchedBy | Forward
+//	           (Event.Time is not stored here: it is the key's ts.)
+//	rcpt v1:   1 | Events uvarint | n uvarint | n × (status uint8 | count uvarint) |
+//	           first ts | last ts | last id | LastStatus | LastCode |
+//	           LastEnhanced | LastReason | LastClass | LastAction | LastText |
+//	           Forward | forward ts | forward id
+//	count:     N uint64 big-endian
+//	schema:    version uint16 big-endian
+const (
+	eventCodecV1 = 1
+	rcptCodecV1  = 1
+)
+
+var errBadValue = errors.New("malformed value")
+
+type enc struct{ b []byte }
+
+func (e *enc) u8(v uint8)             { e.b = append(e.b, v) }
+func (e *enc) uvar(v uint64)          { e.b = binary.AppendUvarint(e.b, v) }
+func (e *enc) svar(v int64)           { e.b = binary.AppendVarint(e.b, v) }
+func (e *enc) u64(v uint64)           { e.b = binary.BigEndian.AppendUint64(e.b, v) }
+func (e *enc) id(v [16]byte)          { e.b = append(e.b, v[:]...) }
+func (e *enc) str(s string)           { e.uvar(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *enc) int(v int)              { e.svar(int64(v)) }
+func (e *enc) status(s parser.Status) { e.u8(uint8(s)) }
+
+// dec reads what enc wrote. After the first error every read returns a
+// zero value; check err once at the end.
+type dec struct {
+	b   []byte
+	err error
+}
+
+func (d *dec) fail() {
+	if d.err == nil {
+		d.err = errBadValue
+	}
+	d.b = nil
+}
+
+func (d *dec) u8() uint8 {
+	if len(d.b) < 1 {
+		d.fail()
+		return 0
+	}
+	v := d.b[0]
+	d.b = d.b[1:]
+	return v
+}
+
+func (d *dec) uvar() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) svar() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) u64() uint64 {
+	if len(d.b) < 8 {
+		d.fail()
+		return 0
+	}
+	v := binary.BigEndian.Uint64(d.b)
+	d.b = d.b[8:]
+	return v
+}
+
+func (d *dec) id() (v [16]byte) {
+	if len(d.b) < 16 {
+		d.fail()
+		return v
+	}
+	copy(v[:], d.b)
+	d.b = d.b[16:]
+	return v
+}
+
+// str copies: the result does not alias Badger's buffer.
+func (d *dec) str() string {
+	n := d.uvar()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *dec) int() int { return int(d.svar()) }
+
+func (d *dec) done() error {
+	if d.err == nil && len(d.b) != 0 {
+		d.err = fmt.Errorf("%w: %d trailing bytes", errBadValue, len(d.b))
+	}
+	return d.err
+}
+
+// encodeRecord appends rec's encoding (without its time) to b.
+func encodeRecord(b []byte, rec *Record) []byte {
+	ev := &rec.Event
+	r := &rec.Result
+	if b == nil { // one allocation: strings plus at most 64 bytes of numbers
+		n := 64
+		for _, s := range [...]string{ev.Source, ev.QueueID, ev.MessageID, ev.Sender, ev.Subject,
+			ev.Recipient, ev.OrigRecipient, ev.Enhanced, ev.RemoteMTA, ev.Command, ev.Text,
+			ev.Forward, r.Enhanced, r.MatchedBy, r.Forward} {
+			n += len(s) + binary.MaxVarintLen64
+		}
+		b = make([]byte, 0, n)
+	}
+	e := enc{b}
+	e.u8(eventCodecV1)
+	e.str(ev.Source)
+	e.int(ev.Line)
+	e.str(ev.QueueID)
+	e.str(ev.MessageID)
+	e.str(ev.Sender)
+	e.str(ev.Subject)
+	e.str(ev.Recipient)
+	e.str(ev.OrigRecipient)
+	e.status(ev.Status)
+	e.int(ev.Code)
+	e.str(ev.Enhanced)
+	e.str(ev.RemoteMTA)
+	e.str(ev.Command)
+	e.str(ev.Text)
+	e.str(ev.Forward)
+	e.u8(uint8(r.Reason))
+	e.u8(uint8(r.Class))
+	e.u8(uint8(r.Action))
+	e.u8(uint8(r.Side))
+	e.str(r.Enhanced)
+	e.int(r.Code)
+	e.str(r.MatchedBy)
+	e.str(r.Forward)
+	return e.b
+}
+
+// decodeRecord is the inverse of encodeRecord; the caller sets Time.
+func decodeRecord(b []byte) (Record, error) {
+	d := dec{b: b}
+	if v := d.u8(); d.err == nil && v != eventCodecV1 {
+		return Record{}, fmt.Errorf("%w: event encoding version %d", errBadValue, v)
+	}
+	var rec Record
+	ev := &rec.Event
+	ev.Source = d.str()
+	ev.Line = d.int()
+	ev.QueueID = d.str()
+	ev.MessageID = d.str()
+	ev.Sender = d.str()
+	ev.Subject = d.str()
+	ev.Recipient = d.str()
+	ev.OrigRecipient = d.str()
+	ev.Status = parser.Status(d.u8())
+	ev.Code = d.int()
+	ev.Enhanced = d.str()
+	ev.RemoteMTA = d.str()
+	ev.Command = d.str()
+	ev.Text = d.str()
+	ev.Forward = d.str()
+	r := &rec.Result
+	r.Reason = classify.Reason(d.u8())
+	r.Class = classify.Class(d.u8())
+	r.Action = classify.Action(d.u8())
+	r.Side = classify.Side(d.u8())
+	r.Enhanced = d.str()
+	r.Code = d.int()
+	r.MatchedBy = d.str()
+	r.Forward = d.str()
+	return rec, d.done()
+}
+
+// rcptState is a Recipient plus what makes merging events into it
+// independent of ingest order: "last" is the greatest (ts, id), so two
+// events at the same nanosecond still have a fixed winner.
+type rcptState struct {
+	r       Recipient
+	firstTS uint64 // least ts of a dated event; 0 if none
+	lastTS  uint64
+	lastID  [16]byte
+	fwdTS   uint64
+	fwdID   [16]byte
+}
+
+// later reports whether (ts1, id1) sorts after (ts2, id2).
+func later(ts1 uint64, id1 [16]byte, ts2 uint64, id2 [16]byte) bool {
+	if ts1 != ts2 {
+		return ts1 > ts2
+	}
+	return bytes.Compare(id1[:], id2[:]) > 0
+}
+
+// apply merges one new event into s. Merging is commutative: the same set
+// of events gives the same state in any order.
+func (s *rcptState) apply(rec *Record, ts uint64, id [16]byte) {
+	r := &s.r
+	first := r.Events == 0
+	r.Events++
+	if r.ByStatus == nil {
+		r.ByStatus = make(map[parser.Status]uint64)
+	}
+	r.ByStatus[rec.Status]++
+	if ts != 0 && (s.firstTS == 0 || ts < s.firstTS) {
+		s.firstTS = ts
+	}
+	if first || later(ts, id, s.lastTS, s.lastID) {
+		s.lastTS, s.lastID = ts, id
+		code, enh := replyOf(rec)
+		r.LastStatus = rec.Status
+		r.LastCode = code
+		r.LastEnhanced = enh
+		r.LastReason = rec.Result.Reason
+		r.LastClass = rec.Result.Class
+		r.LastAction = rec.Result.Action
+		r.LastText = rec.Text
+	}
+	fwd := rec.Forward
+	if fwd == "" {
+		fwd = rec.Result.Forward
+	}
+	if fwd != "" && (r.Forward == "" || later(ts, id, s.fwdTS, s.fwdID)) {
+		r.Forward, s.fwdTS, s.fwdID = fwd, ts, id
+	}
+	s.fill()
+}
+
+// fill sets the Recipient's times from the ts fields.
+func (s *rcptState) fill() {
+	s.r.FirstSeen = tsTime(s.firstTS)
+	s.r.LastSeen = tsTime(s.lastTS)
+	s.r.ForwardSeen = time.Time{}
+	if s.r.Forward != "" {
+		s.r.ForwardSeen = tsTime(s.fwdTS)
+	}
+}
+
+func (s *rcptState) encode(b []byte) []byte {
+	e := enc{b}
+	r := &s.r
+	e.u8(rcptCodecV1)
+	e.uvar(r.Events)
+	n := 0
+	for _, c := range r.ByStatus {
+		if c != 0 {
+			n++
+		}
+	}
+	e.uvar(uint64(n))
+	for st := 0; st < 256 && n > 0; st++ {
+		if c := r.ByStatus[parser.Status(st)]; c != 0 {
+			e.u8(uint8(st))
+			e.uvar(c)
+			n--
+		}
+	}
+	e.u64(s.firstTS)
+	e.u64(s.lastTS)
+	e.id(s.lastID)
+	e.status(r.LastStatus)
+	e.int(r.LastCode)
+	e.str(r.LastEnhanced)
+	e.u8(uint8(r.LastReason))
+	e.u8(uint8(r.LastClass))
+	e.u8(uint8(r.LastAction))
+	e.str(r.LastText)
+	e.str(r.Forward)
+	e.u64(s.fwdTS)
+	e.id(s.fwdID)
+	return e.b
+}
+
+func decodeRcpt(addr string, b []byte) (rcptState, error) {
+	d := dec{b: b}
+	if v := d.u8(); d.err == nil && v != rcptCodecV1 {
+		return rcptState{}, fmt.Errorf("%w: recipient encoding version %d", errBadValue, v)
+	}
+	var s rcptState
+	r := &s.r
+	r.Address = addr
+	r.Events = d.uvar()
+	n := d.uvar()
+	if n > 256 {
+		d.fail()
+	}
+	r.ByStatus = make(map[parser.Status]uint64, n)
+	for range n {
+		st := parser.Status(d.u8())
+		r.ByStatus[st] = d.uvar()
+	}
+	s.firstTS = d.u64()
+	s.lastTS = d.u64()
+	s.lastID = d.id()
+	r.LastStatus = parser.Status(d.u8())
+	r.LastCode = d.int()
+	r.LastEnhanced = d.str()
+	r.LastReason = classify.Reason(d.u8())
+	r.LastClass = classify.Class(d.u8())
+	r.LastAction = classify.Action(d.u8())
+	r.LastText = d.str()
+	r.Forward = d.str()
+	s.fwdTS = d.u64()
+	s.fwdID = d.id()
+	if err := d.done(); err != nil {
+		return rcptState{}, err
+	}
+	s.fill()
+	return s, nil
+}
+
+// replyOf returns the reply code and enhanced code stored for rec: the
+// event's own, or else those the classifier found (in the text, say).
+func replyOf(rec *Record) (int, string) {
+	code, enh := rec.Code, rec.Enhanced
+	if code == 0 {
+		code = rec.Result.Code
+	}
+	if enh == "" {
+		enh = rec.Result.Enhanced
+	}
+	return code, enh
+}

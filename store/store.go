@@ -1,0 +1,273 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"bouncelens/classify"
+	"bouncelens/parser"
+)
+
+// schemaVersion is the layout of keys.go and codec.go. Bump it on any
+// incompatible change; Open refuses stores with a newer version.
+const schemaVersion = 1
+
+// Record is a classified event: what Ingest stores and Events returns.
+type Record struct {
+	parser.Event
+	Result classify.Result
+}
+
+// Options configure Open. The zero value opens a read-write store on disk.
+type Options struct {
+	// InMemory keeps everything in memory; dir is ignored. For tests.
+	InMemory bool
+	// ReadOnly opens an existing store without writing to it. Several
+	// read-only opens may share a directory, but not with a writer.
+	ReadOnly bool
+	// SyncWrites fsyncs every commit. Without it a machine crash (not a
+	// process crash) can lose the last commits; a re-run ingests them again.
+	SyncWrites bool
+}
+
+// ErrLocked reports that another process has the store open. Open returns
+// an error that matches it with errors.Is and reads
+// "store DIR is in use by another bouncelens process".
+var ErrLocked = errors.New("store is in use by another bouncelens process")
+
+// ErrNewerSchema reports a store written by a newer bouncelens, whose
+// layout this one does not know.
+var ErrNewerSchema = errors.New("store was written by a newer bouncelens")
+
+// lockedError is ErrLocked with the directory in its message.
+type lockedError struct{ dir string }
+
+func (e *lockedError) Error() string {
+	dir := e.dir
+	if strings.ContainsAny(dir, "\n\r") {
+		dir = fmt.Sprintf("%q", dir) // keep the message on one line
+	}
+	return "store " + dir + " is in use by another bouncelens process"
+}
+
+func (e *lockedError) Is(target error) bool { return target == ErrLocked }
+
+// DB is an open store. Its methods are safe for concurrent use.
+type DB struct {
+	kv    *badger.DB
+	dir   string
+	batch int // records per transaction in Ingest
+	ro    bool
+}
+
+// defaultBatch records go into one Ingest transaction; ErrTxnTooBig
+// splits a batch further.
+const defaultBatch = 1000
+
+// DefaultDir returns the store directory to use when none is given:
+// $BOUNCELENS_DB if set, else $XDG_DATA_HOME/bouncelens (if XDG_DATA_HOME
+// is an absolute path), else ~/.local/share/bouncelens.
+func DefaultDir() (string, error) {
+	if d := os.Getenv("BOUNCELENS_DB"); d != "" {
+		return d, nil
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "bouncelens"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the store directory: %w", err)
+	}
+	return filepath.Join(home, ".local", "share", "bouncelens"), nil
+}
+
+// Open opens the store in dir, creating the directory and an empty store
+// if needed (unless opts.ReadOnly). It fails with an error matching
+// ErrLocked if another process has dir open, and with one matching
+// ErrNewerSchema if a newer bouncelens wrote it.
+func Open(dir string, opts Options) (*DB, error) {
+	bo := badger.DefaultOptions("")
+	switch {
+	case opts.InMemory:
+		dir = ""
+		bo = bo.WithInMemory(true)
+	case dir == "":
+		return nil, errors.New("opening store: no directory given")
+	case opts.ReadOnly:
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("opening store %s: %w", dir, err)
+		}
+		bo = bo.WithDir(dir).WithValueDir(dir).WithReadOnly(true)
+	default:
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("opening store %s: %w", dir, err)
+		}
+		bo = bo.WithDir(dir).WithValueDir(dir)
+	}
+	bo = bo.
+		WithLogger(nil).
+		WithSyncWrites(opts.SyncWrites).
+		WithNumVersionsToKeep(1).
+		WithCompactL0OnClose(!opts.ReadOnly).
+		WithMetricsEnabled(false).
+		// Sized for a CLI on a laptop, not a server: a tiny store stays
+		// small on disk, and memory stays in the tens of MB.
+		WithMemTableSize(8 << 20).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(8).
+		WithBaseTableSize(2 << 20).
+		WithBaseLevelSize(8 << 20).
+		WithValueLogFileSize(8 << 20).
+		WithValueThreshold(64 << 10).
+		WithBlockCacheSize(16 << 20).
+		WithNumCompactors(2)
+
+	kv, err := badger.Open(bo)
+	if err != nil {
+		if isLockError(err) {
+			return nil, &lockedError{dir: dir}
+		}
+		return nil, fmt.Errorf("opening store %s: %w", dir, err)
+	}
+	db := &DB{kv: kv, dir: dir, batch: defaultBatch, ro: opts.ReadOnly}
+	if err := db.checkSchema(opts.ReadOnly); err != nil {
+		kv.Close()
+		return nil, fmt.Errorf("opening store %s: %w", dir, err)
+	}
+	return db, nil
+}
+
+// isLockError reports whether err is Badger failing to flock the directory.
+func isLockError(err error) bool {
+	// QUIRK: outside its debug build Badger flattens the flock error into
+	// a string (y.Wrapf uses %+v, not %w), so errors.Is cannot see
+	// EWOULDBLOCK; match the message of dir_unix.go instead.
+	return errors.Is(err, syscall.EWOULDBLOCK) ||
+		strings.Contains(err.Error(), "Cannot acquire directory lock")
+}
+
+// checkSchema writes the schema version into a new store and refuses a
+// store with a newer one.
+func (db *DB) checkSchema(readOnly bool) error {
+	var have uint16
+	found := false
+	err := db.kv.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(metaSchema)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error {
+			if len(v) != 2 {
+				return fmt.Errorf("%w: schema version of %d bytes", errBadValue, len(v))
+			}
+			have, found = binary.BigEndian.Uint16(v), true
+			return nil
+		})
+	})
+	switch {
+	case err != nil:
+		return fmt.Errorf("reading schema version: %w", err)
+	case found && have > schemaVersion:
+		return fmt.Errorf("%w (schema version %d; this one knows up to %d)", ErrNewerSchema, have, schemaVersion)
+	case found || readOnly:
+		return nil
+	}
+	err = db.kv.Update(func(txn *badger.Txn) error {
+		return txn.Set(metaSchema, binary.BigEndian.AppendUint16(nil, schemaVersion))
+	})
+	if err != nil {
+		return fmt.Errorf("writing schema version: %w", err)
+	}
+	return nil
+}
+
+// Close flushes and closes the store, and releases the directory.
+func (db *DB) Close() error {
+	if err := db.kv.Close(); err != nil {
+		return fmt.Errorf("closing store %s: %w", db.dir, err)
+	}
+	return nil
+}
+
+// Dir returns the directory the store was opened in ("" if in memory).
+func (db *DB) Dir() string { return db.dir }
+
+// Count is one aggregate: the number of events on one UTC day for one
+// recipient domain with one status, classification and reply. Class is
+// part of the aggregate's key (the same reason can be soft or hard).
+type Count struct {
+	Day      time.Time // UTC midnight; zero for events without a time
+	Domain   string    // recipient domain, "" if the address has none
+	Status   parser.Status
+	Reason   classify.Reason
+	Class    classify.Class
+	Code     int    // SMTP reply code (the event's, else the classifier's); 0 if none
+	Enhanced string // enhanced status code as written (the event's, else the classifier's)
+	N        uint64
+}
+
+// Recipient is what the store knows about one address. "Last" means the
+// latest event by event time, whatever the order of ingestion (ties at the
+// same nanosecond go to the greater Fingerprint).
+type Recipient struct {
+	Address   string
+	FirstSeen time.Time // earliest event time; zero if no event had a time
+	LastSeen  time.Time // time of the last event
+
+	Events   uint64                   // events stored for the address
+	ByStatus map[parser.Status]uint64 // events per status; only non-zero entries
+
+	LastStatus   parser.Status
+	LastCode     int    // reply code of the last event (the event's, else the classifier's)
+	LastEnhanced string // enhanced code of the last event (likewise)
+	LastReason   classify.Reason
+	LastClass    classify.Class
+	LastAction   classify.Action
+	LastText     string
+
+	Forward     string    // most recent non-empty forward address (Event.Forward, else Result.Forward)
+	ForwardSeen time.Time // time of the event that named Forward
+}
+
+// Filter selects by time. A zero bound is open. Since is inclusive and
+// Until exclusive. Events compares event times exactly; Counts compares
+// days: a day is in when it is not before Since's day and its midnight is
+// before Until. Events without a time are in only when Since is zero.
+type Filter struct {
+	Since, Until time.Time
+}
+
+// RecipientFilter selects recipients. Zero fields select everything.
+type RecipientFilter struct {
+	Moved  bool      // only recipients with a Forward address
+	Domain string    // only addresses in this domain (case-insensitive, exact)
+	Since  time.Time // only recipients whose LastSeen is not before Since
+	Until  time.Time // only recipients whose LastSeen is before Until
+	Limit  int       // at most this many (0: no limit)
+}
+
+// IngestStats says what Ingest did with the records it was given.
+type IngestStats struct {
+	New       int // stored for the first time
+	Duplicate int // already stored, or repeated in the same call: skipped
+}
+
+// Totals summarises a store.
+type Totals struct {
+	Events     uint64
+	Recipients uint64
+	FirstDay   time.Time // UTC midnight of the earliest dated event; zero if none
+	LastDay    time.Time // UTC midnight of the latest dated event; zero if none
+}
