@@ -13,6 +13,8 @@ type Input struct {
 	Delivered bool   // the input says the message was accepted (status=sent, Action: delivered)
 	Deferred  bool   // the input says it will be retried (status=deferred, Action: delayed)
 	Expired   bool   // the input says the queue lifetime ran out (status=expired)
+	Feedback  bool   // the input is a complaint report (ARF, report-type=feedback-report)
+	AutoReply bool   // the input is an auto-reply (Auto-Submitted: auto-replied, X-Autoreply)
 }
 
 // Result is the classification of one event. It is comparable, so tests and
@@ -24,6 +26,6 @@ type Result struct {
 	Side      Side   // whose problem it is
 	Enhanced  string // the enhanced code the decision used ("" if none)
 	Code      int    // the reply code the decision used (0 if none)
-	MatchedBy string // which rule decided: "status", "provider", "structural", "text", "enhanced", "reply", "fallback"
+	MatchedBy string // which rule decided: "status", "provider", "structural", "text", "text-generic" (low confidence, H7), "enhanced", "reply", "fallback"
 	Forward   string // forward address, for hasmoved/forwarded when known
 }

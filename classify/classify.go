@@ -1,0 +1,370 @@
+package classify
+
+import "strings"
+
+// SMTP stages, as Classify reads Input.Command.
+const (
+	cmdConn     = "CONN"
+	cmdEHLO     = "EHLO"
+	cmdSTARTTLS = "STARTTLS"
+	cmdMAIL     = "MAIL"
+	cmdRCPT     = "RCPT"
+	cmdData     = "DATA"
+)
+
+// MatchedBy values: which step of the decision procedure decided.
+const (
+	byStatus      = "status"
+	byProvider    = "provider"
+	byStructural  = "structural"
+	byText        = "text"
+	byTextGeneric = "text-generic"
+	byEnhanced    = "enhanced"
+	byReply       = "reply"
+	byFallback    = "fallback"
+)
+
+// event is one Input made ready for the decision procedure.
+type event struct {
+	in       Input
+	text     string // normalized diagnostic text
+	cmd      string // one of the cmd constants, or ""
+	code     int    // reply code, given or found in the text
+	enhanced string // picked enhanced code, canonical, "" if none (X.0.0 is none)
+	class    byte   // '2', '4' or '5': temporary vs permanent; 0 if unknown
+	provider provider
+}
+
+// decision is what the steps produce before hardness and action.
+type decision struct {
+	reason  Reason
+	by      string
+	forward string
+	soft    bool // the step knows the failure is soft whatever the class
+}
+
+// Classify picks one reason for one recipient event and derives its class,
+// action and side, following the bouncelens decision procedure
+// (taxonomy.md 2.3; see the package documentation).
+func Classify(in Input) Result {
+	ev := prepare(in)
+	d := ev.decide()
+	r := Result{
+		Reason:    d.reason,
+		Enhanced:  ev.enhanced,
+		Code:      ev.code,
+		MatchedBy: d.by,
+	}
+	if d.reason == HasMoved || d.reason == Forwarded {
+		r.Forward = d.forward
+	}
+	r.Class = ev.hardness(d)
+	r.Action = action(r, d.by)
+	r.Side = reasonInfos[r.Reason].Side
+	return r
+}
+
+// Reply classifies a bare SMTP reply, as typed for the explain command:
+// Classify(Input{Code: code, Enhanced: enhanced, Text: text}).
+func Reply(code int, enhanced, text string) Result {
+	return Classify(Input{Code: code, Enhanced: enhanced, Text: text})
+}
+
+func prepare(in Input) event {
+	ev := event{in: in, text: normalize(in.Text)}
+	ev.cmd = command(in.Command, ev.text)
+
+	ev.code = in.Code
+	if ev.code < 200 || ev.code > 599 {
+		ev.code = findReply(in.Text)
+	}
+	given, _ := normEnhanced(in.Enhanced)
+	var replyClass byte
+	if ev.code != 0 {
+		replyClass = byte('0' + ev.code/100)
+	}
+	inText := findEnhanced(in.Text, replyClass)
+	if inText == "" && replyClass != 0 {
+		inText = findEnhanced(in.Text, 0)
+	}
+	if given != "" && given[0] == 'X' {
+		// A class-independent code (typed for explain): take the class from
+		// the reply code, or keep it for the table lookups only.
+		if replyClass == '4' || replyClass == '5' || replyClass == '2' {
+			given = string(replyClass) + given[1:]
+		}
+	}
+	ev.enhanced = pickEnhanced(given, inText, ev.code)
+
+	// Temporary vs permanent: enhanced class, then reply class, then the
+	// event's own status, then words in the text (taxonomy 2.2-6, 2.4-3).
+	switch {
+	case ev.enhanced != "" && ev.enhanced[0] != 'X':
+		ev.class = ev.enhanced[0]
+	case replyClass != 0:
+		ev.class = replyClass
+	case given != "" && given[0] != 'X':
+		ev.class = given[0] // X.0.0 says nothing about the cause, but keeps its class
+	case in.Deferred:
+		ev.class = '4'
+	case strings.Contains(ev.text, "temporar") || strings.Contains(ev.text, "persistent"):
+		ev.class = '4'
+	case strings.Contains(ev.text, "permanent"):
+		ev.class = '5'
+	}
+	ev.provider = detectProvider(in.RemoteMTA, ev.text, ev.enhanced)
+	return ev
+}
+
+// stageTexts map Postfix's "(in reply to ... command)" and connection texts
+// to a command, for inputs that did not set one.
+var stageTexts = []struct{ text, cmd string }{
+	{"in reply to rcpt to command", cmdRCPT},
+	{"in reply to end of data command", cmdData},
+	{"in reply to data command", cmdData},
+	{"in reply to mail from command", cmdMAIL},
+	{"in reply to ehlo command", cmdEHLO},
+	{"in reply to helo command", cmdEHLO},
+	{"in reply to starttls command", cmdSTARTTLS},
+	{"refused to talk to me", cmdConn},
+	{"while receiving the initial server greeting", cmdConn},
+}
+
+// command returns the SMTP stage named by cmd, or found in the text.
+func command(cmd, text string) string {
+	switch c := strings.ToUpper(strings.TrimSpace(cmd)); c {
+	case "":
+	case "CONN", "CONNECT", "GREETING", "BANNER":
+		return cmdConn
+	case "EHLO", "HELO", "LHLO":
+		return cmdEHLO
+	case "MAIL", "MAIL FROM":
+		return cmdMAIL
+	case "RCPT", "RCPT TO":
+		return cmdRCPT
+	case "DATA", "END OF DATA", "BDAT":
+		return cmdData
+	default:
+		return c
+	}
+	for _, s := range stageTexts {
+		if strings.Contains(text, s.text) {
+			return s.cmd
+		}
+	}
+	return ""
+}
+
+// decide runs steps 0 to 8 of taxonomy 2.3; the first step with an answer
+// wins.
+func (ev *event) decide() decision {
+	in := &ev.in
+	// Step 0: not a failure.
+	if in.Feedback {
+		return decision{reason: Feedback, by: byStatus}
+	}
+	if in.AutoReply {
+		return decision{reason: Vacation, by: byStatus}
+	}
+	if ev.delivered() {
+		if ev.code == 251 || strings.Contains(ev.text, "will forward to") {
+			return decision{reason: Forwarded, by: byStatus, forward: ev.forward()}
+		}
+		return decision{reason: Delivered, by: byStatus}
+	}
+	// A final give-up is expired whatever the last deferral said (H4); that
+	// reason is the text's, which the caller keeps as last_reason.
+	if in.Expired {
+		return decision{reason: Expired, by: byStatus}
+	}
+	// Step 2: provider tables.
+	if r, ok := providerReason(ev.provider, ev.enhanced, ev.text); ok {
+		return decision{reason: r, by: byProvider, forward: ev.forwardIf(r)}
+	}
+	// Step 3: strong structural signals.
+	if d, ok := ev.structural(); ok {
+		return d
+	}
+	// Step 4: ordered text matching.
+	if d, ok := ev.matchText(); ok {
+		return d
+	}
+	// Step 5: enhanced code table.
+	if r, ok := enhancedReason(ev.enhanced, ev.text); ok {
+		return decision{reason: r, by: byEnhanced, forward: ev.forwardIf(r), soft: r == NotAccept && ev.enhanced[2:] == "3.2"}
+	}
+	// Step 6: reply code table.
+	if r, ok := replyReason(ev.code, ev.cmd, ev.text); ok && !(ev.code == 551 && r == HasMoved) {
+		return decision{reason: r, by: byReply}
+	}
+	// Step 7: status fallback.
+	if indexPart(ev.text, "giving up", false) >= 0 || indexPart(ev.text, "expired", true) >= 0 {
+		return decision{reason: Expired, by: byFallback}
+	}
+	if ev.cmd == cmdConn || ev.cmd == cmdEHLO {
+		return decision{reason: Blocked, by: byFallback}
+	}
+	// Step 8.
+	if ev.text != "" {
+		return decision{reason: OnHold, by: byFallback}
+	}
+	return decision{reason: Undefined, by: byFallback}
+}
+
+// delivered reports a success: the input says so, or the reply is 2xx (or,
+// without a reply code, the enhanced code is 2.x.x) and the input does not
+// say the message is still queued or expired.
+func (ev *event) delivered() bool {
+	if ev.in.Delivered {
+		return true
+	}
+	if ev.in.Deferred || ev.in.Expired {
+		return false
+	}
+	if ev.code != 0 {
+		return ev.code/100 == 2
+	}
+	return ev.enhanced != "" && ev.enhanced[0] == '2'
+}
+
+// forward returns the forward address: the input's, or one found in the
+// text.
+func (ev *event) forward() string {
+	if ev.in.Forward != "" {
+		return ev.in.Forward
+	}
+	if ev.enhanced == "5.7.17" {
+		return "" // the mailbox belongs to someone else now (smtp-codes.md 5.3)
+	}
+	return forwardAddress(ev.enhanced, ev.in.Text)
+}
+
+func (ev *event) forwardIf(r Reason) string {
+	if r == HasMoved {
+		return ev.forward()
+	}
+	return ""
+}
+
+// structural is step 3 of taxonomy 2.3.
+func (ev *event) structural() (decision, bool) {
+	text, code, enh := ev.text, ev.code, ev.enhanced
+	sd := ""
+	if enh != "" {
+		sd = subjectDetail(enh)
+	}
+	// Moved: 551 (unless it is a relay refusal), X.1.6, 5.7.17, 5.7.18, or
+	// the texts. 551 is also used for "relaying denied" (smtp-codes.md 5.2).
+	relay := strings.HasPrefix(sd, ".7.") && sd != ".7.17" && sd != ".7.18" ||
+		anyContains(text, []string{"relay", "not permitted", "denied"})
+	moved := code == 551 && !relay || sd == ".1.6" || sd == ".7.17" || sd == ".7.18" ||
+		anyPhrase(text, compiledMoved)
+	fwd := ""
+	if !relay && (moved || strings.Contains(text, "please try")) {
+		fwd = ev.forward()
+	}
+	if moved || fwd != "" {
+		return decision{reason: HasMoved, by: byStructural, forward: fwd}, true
+	}
+	// Not attempted: on a suppression list at the relay or ESP.
+	if anyPhrase(text, compiledSuppressed) {
+		return decision{reason: Suppressed, by: byStructural}, true
+	}
+	// Null MX / no mail service at the recipient's domain; X.7.27 is the
+	// sender's null MX (rejected, by the code table), and 521 5.7.x is a
+	// policy refusal (left to the text).
+	if !strings.HasPrefix(sd, ".7.") && !strings.Contains(text, "sender") && (code == 521 || code == 556 || enh == "5.1.10" ||
+		anyContains(text, []string{"nullmx", "null mx"}) ||
+		strings.Contains(text, "does not accept mail") && !strings.Contains(text, "does not accept mail from")) {
+		return decision{reason: NotAccept, by: byStructural}, true
+	}
+	// TLS. Gmail reuses X.7.30 for DKIM: leave that to the text.
+	if ev.cmd == cmdSTARTTLS || code == 523 || code == 524 || code == 538 ||
+		sd == ".7.30" && !anyContains(text, []string{"dkim", "spf", "dmarc"}) {
+		return decision{reason: FailedSTARTTLS, by: byStructural}, true
+	}
+	// Local delivery agents.
+	if anyContains(text, []string{"x-unix", "command died with status", "procmail", "maildrop", "mailer error", "pipe to |"}) {
+		if anyContains(text, []string{"quota", "no space left", "disk full", "mailbox full"}) {
+			return decision{reason: MailboxFull, by: byStructural}, true
+		}
+		return decision{reason: MailerError, by: byStructural}, true
+	}
+	return decision{}, false
+}
+
+// matchText is step 4 of taxonomy 2.3: the first text rule that matches
+// and whose guards allow it.
+func (ev *event) matchText() (decision, bool) {
+	if ev.text == "" {
+		return decision{}, false
+	}
+	senderVeto := anyPhrase(ev.text, compiledSenderCtx)
+	var codeReason Reason
+	if r, ok := enhancedReason(ev.enhanced, ev.text); ok {
+		codeReason = r
+	}
+	for i := range compiledText {
+		rule := &compiledText[i]
+		g := rule.guard
+		switch {
+		case g&recipientSide != 0 && senderVeto,
+			g&atContent != 0 && ev.cmd != "" && ev.cmd != cmdData,
+			g&atRecipient != 0 && ev.cmd != "" && ev.cmd != cmdRCPT && codeReason != rule.reason,
+			g&atRecipient != 0 && codeReason == Suspend,
+			g&notAtGreeting != 0 && (ev.cmd == cmdConn || ev.cmd == cmdEHLO),
+			g&temporary != 0 && ev.class != '4' && ev.class != 0:
+			continue
+		}
+		if !rule.matches(ev.text) {
+			continue
+		}
+		d := decision{reason: rule.reason, by: byText, forward: ev.forwardIf(rule.reason)}
+		if rule.generic {
+			d.by = byTextGeneric
+		}
+		return d, true
+	}
+	return decision{}, false
+}
+
+// hardness is step 9 of taxonomy 2.3: hard only for userunknown,
+// hostunknown, hasmoved and notaccept, and never with a 4xx class or a
+// temporary wording.
+func (ev *event) hardness(d decision) Class {
+	switch d.reason {
+	case Delivered, Forwarded, Vacation, Feedback:
+		return None
+	case UserUnknown, HostUnknown, HasMoved, NotAccept:
+		if d.soft || ev.class == '4' {
+			return Soft
+		}
+		return Hard
+	}
+	return Soft
+}
+
+// action derives the recommended action from the reason's default
+// (taxonomy section 1) and the class.
+func action(r Result, by string) Action {
+	switch r.Reason {
+	case HasMoved:
+		switch {
+		case r.Forward != "":
+			return ActionUpdateAddress
+		case r.Class == Hard:
+			return ActionSuppress
+		}
+		return ActionRetry
+	case UserUnknown, HostUnknown, NotAccept:
+		if r.Class == Hard {
+			return ActionSuppress
+		}
+		return ActionRetry
+	case SecurityError:
+		if by == byEnhanced || by == byReply {
+			return ActionInvestigate // an unexplained X.7.x (H2)
+		}
+	}
+	return reasonInfos[r.Reason].Action
+}

@@ -1,0 +1,39 @@
+// Package classify tells what a bounce means: Classify takes one recipient
+// event (reply code, enhanced status code, diagnostic text, SMTP stage,
+// remote host, and what the input said: delivered, deferred, expired) and
+// returns one of the 36 reasons of the bouncelens taxonomy with its class
+// (hard, soft, none), the recommended action, whose side the problem is on,
+// the codes used and which rule decided. Reply does the same for a bare
+// reply, and ParseCodes splits "551-5.1.6 text" for the explain command;
+// Describe returns a reason's one-line meaning and defaults.
+//
+// The functions are pure: no I/O, no state, safe for concurrent use. The
+// package imports only its catalog, so the parsers stay separate.
+//
+// Decision procedure (taxonomy.md 2.3), first answer wins:
+//
+//  0. not a failure: delivered (2xx, or the input says so), forwarded (251,
+//     "will forward to"), feedback and vacation when the input flags them;
+//     an input that says the queue lifetime ran out is expired (H4);
+//  1. pick the codes: X.0.0 counts as none, a code in the text wins over a
+//     generic one (Sisimai's Prefer rules); the enhanced class decides
+//     temporary vs permanent before the reply class, so 554 4.4.7 is soft;
+//  2. provider tables (Google, Microsoft, Yahoo/AOL), by remote host or text;
+//  3. structural signals: 551/X.1.6 moved, suppression lists, null MX and
+//     521/556, STARTTLS and 523/524/538/X.7.30, local delivery agents;
+//  4. ordered text patterns (mailboxfull first, expired last) with Sisimai's
+//     guards: content verdicts only at DATA, "user unknown" by text only at
+//     RCPT, and a sender-context veto for texts about our sender or client;
+//  5. the enhanced code table; 6. the reply code table, read with the stage;
+//  7. fallbacks: "giving up"/"expired" texts, a failure at CONN or EHLO;
+//  8. onhold when text is left, undefined when there is nothing.
+//
+// Precedence in short: provider > text > enhanced code > reply code >
+// status word. Hard is only userunknown, hostunknown, hasmoved and notaccept,
+// and never with a 4xx class. Text rules are data (textRules,
+// providerRules); grow them from real logs, not from one sample.
+//
+// References: ../shared/reference/taxonomy.md (reasons, procedure, tables,
+// patterns) and smtp-codes.md (codes; see package catalog); RFC 5321, RFC
+// 3463, RFC 7504, RFC 7505.
+package classify
