@@ -33,13 +33,15 @@ func (s Status) String() string {
 
 // ParseStatus returns the Status named s (as String prints it, or a Postfix
 // status= word, or a DSN Action value), and false for anything else.
+// Postfix's address-verification words "deliverable" and "undeliverable"
+// are probes, not deliveries, and are not statuses.
 func ParseStatus(s string) (Status, bool) {
 	switch s {
 	case "sent", "delivered", "relayed", "expanded":
 		return StatusSent, true
 	case "deferred", "delayed":
 		return StatusDeferred, true
-	case "bounced", "failed", "undeliverable":
+	case "bounced", "failed":
 		return StatusBounced, true
 	case "expired":
 		return StatusExpired, true

@@ -25,8 +25,10 @@ func ForwardAddress(code int, enhanced, text, rcpt string) string {
 		return ""
 	}
 	lower := strings.ToLower(text)
-	if strings.Contains(lower, "relay") || strings.Contains(lower, "not permitted") || strings.Contains(lower, "denied") {
-		return ""
+	for _, p := range relayRefusals {
+		if strings.Contains(lower, p) {
+			return ""
+		}
 	}
 	cands := addressCandidates(text)
 	if len(cands) == 0 {
@@ -51,6 +53,11 @@ func ForwardAddress(code int, enhanced, text, rcpt string) string {
 	}
 	return ""
 }
+
+// relayRefusals are phrases of a 551 that refuses to relay rather than
+// naming a new address. They are phrases, not the bare word "relay", which
+// host names such as relay.example.net contain.
+var relayRefusals = []string{"relaying", "relay access", "relay not", "not permitted", "denied"}
 
 type candidate struct {
 	addr string

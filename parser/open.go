@@ -34,34 +34,47 @@ func (in *Input) Close() error {
 // Open opens the file name for reading, or standard input when name is "-".
 // Gzip'ed input is recognised by its magic bytes (1f 8b), whatever its name,
 // and decompressed transparently; a truncated gzip stream shows up as an
-// error from Read naming io.ErrUnexpectedEOF.
+// error from Read wrapping io.ErrUnexpectedEOF.
 func Open(name string, stdin io.Reader) (*Input, error) {
-	in := &Input{Name: name, Size: -1}
-	var r io.Reader
 	if name == "-" {
-		r = stdin
+		return OpenReader(name, stdin)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if fi.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: is a directory", name)
+	}
+	in, err := OpenReader(name, f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	in.Size = fi.Size()
+	in.closers = append([]io.Closer{f}, in.closers...)
+	return in, nil
+}
+
+// OpenReader is Open for input already opened as r: it detects gzip by its
+// magic bytes and names the input name ("<stdin>" for "-"). Closing the
+// Input does not close r.
+func OpenReader(name string, r io.Reader) (*Input, error) {
+	in := &Input{Name: name, Size: -1}
+	if name == "-" {
 		in.Name = "<stdin>"
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		if fi, err := f.Stat(); err == nil {
-			if fi.IsDir() {
-				f.Close()
-				return nil, fmt.Errorf("%s: is a directory", name)
-			}
-			in.Size = fi.Size()
-		}
-		in.closers = append(in.closers, f)
-		r = f
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	magic, _ := br.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			in.Close()
 			return nil, fmt.Errorf("%s: reading gzip header: %w", in.Name, err)
 		}
 		zr.Multistream(true)

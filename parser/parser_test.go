@@ -1,0 +1,152 @@
+package parser
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestForwardAddress(t *testing.T) {
+	tests := []struct {
+		code           int
+		enhanced, text string
+		rcpt, want     string
+	}{
+		{551, "5.1.6", "User not local; please try <jane@New.Example.ORG>", "jane@example.com", "jane@new.example.org"},
+		{251, "2.1.5", "<jane@example.com>: user not local; will forward to <jane@example.net>", "jane@example.com", "jane@example.net"},
+		{551, "", "551-5.1.6 The mailbox <old@example.com> has moved. 551 5.1.6 Please try <new@example.org>", "old@example.com", "new@example.org"},
+		{551, "5.1.6", "User has moved to new@example.org.", "old@example.com", "new@example.org"},
+		{551, "5.1.6", "host relay.example.net[192.0.2.7] said: 551 5.1.6 please try <n@example.org>", "o@example.com", "n@example.org"},
+		{551, "5.7.1", "User not local; please try <jane@example.org>", "", ""}, // X.7.x: a relay refusal
+		{551, "", "551 User not local; relaying denied", "", ""},
+		{551, "", "User not local", "", ""},
+		{550, "5.1.1", "please try <jane@example.org>", "", ""},            // only 251 and 551
+		{551, "", "please try <jane@example.com>", "jane@example.com", ""}, // the failed recipient itself
+		{551, "", "please try <postmaster@example.org>", "", ""},
+		{551, "", "please try <nodomain@localhost>", "", ""},
+	}
+	for _, tt := range tests {
+		if got := ForwardAddress(tt.code, tt.enhanced, tt.text, tt.rcpt); got != tt.want {
+			t.Errorf("ForwardAddress(%d, %q, %q, %q) = %q, want %q", tt.code, tt.enhanced, tt.text, tt.rcpt, got, tt.want)
+		}
+	}
+}
+
+func TestCodes(t *testing.T) {
+	tests := []struct {
+		text     string
+		code     int
+		enhanced string
+	}{
+		{"host mx.example.com[192.0.2.1] said: 550 5.1.1 <a@example.com>: User unknown", 550, "5.1.1"},
+		{"550-5.7.26 This mail is unauthenticated 550 5.7.26 more", 550, "5.7.26"},
+		{"connect to mx.example.com[192.0.2.44]:25: Connection timed out", 0, ""},
+		{"Remote host 10.5.1.1 version v2.1.5 said 421 4.7.0 Try again later", 421, "4.7.0"},
+		{"smtp; 552 5.2.2 Mailbox full", 552, "5.2.2"},
+		{"code 5501 and 5.1.1x are not codes", 0, ""},
+	}
+	for _, tt := range tests {
+		if got := ReplyCode(tt.text); got != tt.code {
+			t.Errorf("ReplyCode(%q) = %d, want %d", tt.text, got, tt.code)
+		}
+		if got := EnhancedCode(tt.text, 0); got != tt.enhanced {
+			t.Errorf("EnhancedCode(%q) = %q, want %q", tt.text, got, tt.enhanced)
+		}
+	}
+	if got := EnhancedCode("2.0.0 then 5.1.1", '5'); got != "5.1.1" {
+		t.Errorf("EnhancedCode with class 5 = %q", got)
+	}
+}
+
+func TestStatus(t *testing.T) {
+	for s := StatusUnknown; s <= StatusRejected; s++ {
+		got, ok := ParseStatus(s.String())
+		if !ok || got != s {
+			t.Errorf("ParseStatus(%q) = %v, %v", s, got, ok)
+		}
+	}
+	for word, want := range map[string]Status{"delivered": StatusSent, "relayed": StatusSent, "delayed": StatusDeferred, "failed": StatusBounced} {
+		if got, _ := ParseStatus(word); got != want {
+			t.Errorf("ParseStatus(%q) = %v, want %v", word, got, want)
+		}
+	}
+	if _, ok := ParseStatus("undeliverable"); ok {
+		t.Error("undeliverable is a Postfix probe result, not a status")
+	}
+}
+
+func TestOpenDetectsGzipByContent(t *testing.T) {
+	dir := t.TempDir()
+	text := "line one\nline two\n"
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(text))
+	zw.Close()
+	plain := filepath.Join(dir, "maillog.gz") // a misleading name: plain text
+	gz := filepath.Join(dir, "maillog.1")     // no suffix: gzip
+	trunc := filepath.Join(dir, "cut")
+	os.WriteFile(plain, []byte(text), 0o644)
+	os.WriteFile(gz, buf.Bytes(), 0o644)
+	os.WriteFile(trunc, buf.Bytes()[:buf.Len()-6], 0o644)
+	for _, name := range []string{plain, gz} {
+		in, err := Open(name, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(in)
+		in.Close()
+		if err != nil || string(got) != text {
+			t.Errorf("%s: read %q, %v", name, got, err)
+		}
+		if in.Gzipped != (name == gz) {
+			t.Errorf("%s: Gzipped = %v", name, in.Gzipped)
+		}
+	}
+	in, err := Open(trunc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	if _, err := io.ReadAll(in); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("truncated gzip: %v, want io.ErrUnexpectedEOF", err)
+	}
+	in, err = Open("-", strings.NewReader(text))
+	if err != nil || in.Name != "<stdin>" {
+		t.Fatalf("stdin: %v %q", err, in.Name)
+	}
+	if _, err := Open(dir, nil); err == nil {
+		t.Error("Open of a directory: no error")
+	}
+}
+
+func TestErrorNamesFileAndLine(t *testing.T) {
+	e := &Error{Source: "maillog.1", Line: 10423, Err: ErrLineTooLong}
+	if e.Error() != "maillog.1:10423: line too long" || !errors.Is(e, ErrLineTooLong) || !IsSkip(e) {
+		t.Errorf("Error = %q", e.Error())
+	}
+	if (&Error{Source: "a.eml", Err: ErrNotReport}).Error() != "a.eml: "+ErrNotReport.Error() {
+		t.Error("an Error without a line should print file: text")
+	}
+	if IsSkip(io.ErrUnexpectedEOF) {
+		t.Error("a plain error is not a skip")
+	}
+}
+
+func FuzzForwardAddress(f *testing.F) {
+	f.Add(551, "5.1.6", "User not local; please try <jane@example.org>", "jane@example.com")
+	f.Add(251, "", "will forward to jane@example.net", "")
+	f.Fuzz(func(t *testing.T, code int, enhanced, text, rcpt string) {
+		got := ForwardAddress(code, enhanced, text, rcpt)
+		if got == "" {
+			return
+		}
+		if strings.Count(got, "@") != 1 || strings.EqualFold(got, rcpt) || (code != 251 && code != 551) {
+			t.Fatalf("ForwardAddress(%d, %q, %q, %q) = %q", code, enhanced, text, rcpt, got)
+		}
+	})
+}
