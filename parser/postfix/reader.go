@@ -1,0 +1,284 @@
+package postfix
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"time"
+	"unicode/utf8"
+
+	"bouncelens/parser"
+)
+
+// Defaults for the zero Options.
+const (
+	DefaultMaxLineLength = 1 << 20 // bytes, without the line end
+	DefaultMaxQueueIDs   = 1 << 17 // open queue ids kept for correlation
+)
+
+// bufSize is the bufio.Reader size: lines up to this length are parsed in
+// place, longer ones are copied into Reader.long.
+const bufSize = 64 << 10
+
+// Options configure a Reader. The zero value reads classic stamps as UTC in
+// the year guessed from the current time.
+type Options struct {
+	// Year is the year of the first classic syslog line (those carry no
+	// year). When it is 0, the year of Now() is used, or the year before
+	// when the first line's month is after Now()'s month (December lines
+	// read in January). After the first line, a month that moves forward
+	// past December (Dec -> Jan) starts the next year; a month that moves
+	// back (Jan 1 00:00:01, then a late Dec 31 23:59:59 line) is taken as
+	// a line written out of order and gets the year of its month. A jump of
+	// more than six months forward reads as a step back.
+	Year int
+	// Location is the zone of classic stamps. Nil means UTC, so that a run
+	// gives the same events on every machine; use time.Local for logs of
+	// this machine. Stamps with an offset (RFC 3339, RFC 5424) ignore it.
+	Location *time.Location
+	// Now returns the current time for the year guess; nil means time.Now.
+	Now func() time.Time
+	// MaxLineLength is the longest line parsed, in bytes without the line
+	// end; longer lines are skipped with parser.ErrLineTooLong. Zero means
+	// DefaultMaxLineLength.
+	MaxLineLength int
+	// MaxQueueIDs caps the number of queue ids whose sender, Message-ID and
+	// deferred recipients are remembered until their "removed" line. When
+	// the cap is reached the oldest entry is dropped (Stats.Evicted). Zero
+	// means DefaultMaxQueueIDs.
+	MaxQueueIDs int
+}
+
+// Stats counts what a Reader has read so far.
+type Stats struct {
+	Lines   int           // lines read, including skipped ones
+	Events  int           // events returned by Next
+	Skipped map[error]int // lines returned as *parser.Error, by sentinel (parser.ErrLineTooLong, ...)
+
+	Ignored  int // Postfix lines with nothing to report: connects, warnings, qmgr "from=" ...
+	Foreign  int // lines of other programs (dovecot, opendkim, CRON, ...)
+	Unparsed int // lines without a recognisable time stamp or tag (continuations, garbage)
+
+	Probes                   int // address-verification results (status=deliverable/undeliverable): no event
+	RejectsWithoutRecipient  int // smtpd/postscreen/milter rejects naming no to=<...> (CONNECT, EHLO stage): no event
+	ExpiredWithoutRecipients int // qmgr "status=expired" lines for a queue id with no deferred recipient seen
+
+	OpenQueueIDs int // queue ids currently remembered (not yet "removed")
+	Evicted      int // queue ids dropped because of Options.MaxQueueIDs
+}
+
+// Reader reads a Postfix log and returns its delivery events. It implements
+// parser.Reader. It is not safe for concurrent use.
+type Reader struct {
+	br      *bufio.Reader
+	src     string
+	loc     *time.Location
+	maxLine int
+
+	line int    // number of the last line read, 1-based
+	long []byte // holds a line longer than the bufio buffer
+	err  error  // final error (io.EOF or an I/O error), returned for ever
+
+	pending []parser.Event // events ready to be returned
+	head    int            // next pending event
+
+	year      int        // year of classic stamps; 0 until the first one
+	lastMonth time.Month // month of the latest classic stamp, for rollover
+	now       func() time.Time
+	optYear   int
+
+	queue queueTable
+	stats Stats
+}
+
+var _ parser.Reader = (*Reader)(nil)
+
+// NewReader returns a Reader of the log in r; source names the input in
+// events and errors. r is read through a bufio.Reader of its own.
+func NewReader(r io.Reader, source string, opts Options) *Reader {
+	rd := &Reader{
+		br:      bufio.NewReaderSize(r, bufSize),
+		src:     source,
+		loc:     opts.Location,
+		maxLine: opts.MaxLineLength,
+		now:     opts.Now,
+		optYear: opts.Year,
+	}
+	if rd.loc == nil {
+		rd.loc = time.UTC
+	}
+	if rd.maxLine <= 0 {
+		rd.maxLine = DefaultMaxLineLength
+	}
+	if rd.now == nil {
+		rd.now = time.Now
+	}
+	max := opts.MaxQueueIDs
+	if max <= 0 {
+		max = DefaultMaxQueueIDs
+	}
+	rd.queue.init(max)
+	rd.stats.Skipped = make(map[error]int)
+	return rd
+}
+
+// Next returns the next event. At the end of the input it returns io.EOF. A
+// *parser.Error means one line was skipped (too long, binary, a malformed
+// status line): count it and call Next again. Any other error is an I/O
+// error of the underlying reader, wrapped with the source name and line
+// number; it is final and Next keeps returning it.
+func (r *Reader) Next() (parser.Event, error) {
+	for {
+		if r.head < len(r.pending) {
+			ev := r.pending[r.head]
+			r.pending[r.head] = parser.Event{}
+			r.head++
+			if r.head == len(r.pending) {
+				r.pending, r.head = r.pending[:0], 0
+			}
+			r.stats.Events++
+			return ev, nil
+		}
+		if r.err != nil {
+			return parser.Event{}, r.err
+		}
+		line, err := r.readLine()
+		if err == nil {
+			err = r.parseLine(line)
+		}
+		if err != nil {
+			var perr *parser.Error
+			if errors.As(err, &perr) {
+				r.stats.Skipped[sentinel(perr.Err)]++
+				return parser.Event{}, err
+			}
+			r.err = err
+			return parser.Event{}, err
+		}
+	}
+}
+
+// Stats returns the counts so far; the map is a copy.
+func (r *Reader) Stats() Stats {
+	st := r.stats
+	st.Skipped = maps.Clone(r.stats.Skipped)
+	st.OpenQueueIDs = len(r.queue.m)
+	st.Evicted = r.queue.evicted
+	return st
+}
+
+// sentinels are the parser errors a Reader returns; sentinel maps a wrapped
+// one back to its key for Stats.Skipped.
+var sentinels = []error{parser.ErrLineTooLong, parser.ErrBinary, parser.ErrNoRecipient, parser.ErrMalformed}
+
+func sentinel(err error) error {
+	for _, s := range sentinels {
+		if errors.Is(err, s) {
+			return s
+		}
+	}
+	return err
+}
+
+// skip returns the *parser.Error for the current line.
+func (r *Reader) skip(err error) error {
+	return &parser.Error{Source: r.src, Line: r.line, Err: err}
+}
+
+// readLine returns the next line without its line end. The slice is valid
+// until the next call. A line longer than maxLine gives a *parser.Error with
+// ErrLineTooLong after it was read to its end. A last line without a line
+// end is returned as a line; the call after it returns io.EOF.
+func (r *Reader) readLine() ([]byte, error) {
+	b, err := r.br.ReadSlice('\n')
+	switch err {
+	case nil:
+	case io.EOF:
+		if len(b) == 0 {
+			return nil, io.EOF
+		}
+	case bufio.ErrBufferFull:
+		return r.readLong(b)
+	default:
+		return nil, fmt.Errorf("%s:%d: %w", r.src, r.line+1, err)
+	}
+	r.line++
+	r.stats.Lines++
+	b = trimEOL(b)
+	if len(b) > r.maxLine {
+		return nil, r.skip(parser.ErrLineTooLong)
+	}
+	return b, nil
+}
+
+// readLong reads the rest of a line that did not fit the buffer; first is
+// what ReadSlice returned so far.
+func (r *Reader) readLong(first []byte) ([]byte, error) {
+	r.long = append(r.long[:0], first...)
+	tooLong := false
+	for {
+		b, err := r.br.ReadSlice('\n')
+		if !tooLong {
+			if len(r.long)+len(b) > r.maxLine+2 { // +2: room for "\r\n"
+				tooLong = true
+				r.long = r.long[:0]
+			} else {
+				r.long = append(r.long, b...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("%s:%d: %w", r.src, r.line+1, err)
+		}
+		break
+	}
+	r.line++
+	r.stats.Lines++
+	if r.long = trimEOL(r.long); tooLong || len(r.long) > r.maxLine {
+		return nil, r.skip(parser.ErrLineTooLong)
+	}
+	return r.long, nil
+}
+
+func trimEOL(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b
+}
+
+// isBinary reports whether line is not text: it has a NUL byte, or more than
+// a quarter of it is control bytes or invalid UTF-8.
+func isBinary(line []byte) bool {
+	if bytes.IndexByte(line, 0) >= 0 {
+		return true
+	}
+	if utf8.Valid(line) {
+		return false
+	}
+	bad := 0
+	for i := 0; i < len(line); {
+		c := line[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' {
+				bad++
+			}
+			i++
+			continue
+		}
+		ru, n := utf8.DecodeRune(line[i:])
+		if ru == utf8.RuneError && n == 1 {
+			bad++
+		}
+		i += n
+	}
+	return bad*4 > len(line)
+}
