@@ -239,7 +239,7 @@ func FuzzParse(f *testing.F) {
 				continue
 			}
 			switch ev.Status {
-			case parser.StatusUnknown, parser.StatusSent, parser.StatusDeferred, parser.StatusBounced:
+			case parser.StatusUnknown, parser.StatusSent, parser.StatusDeferred, parser.StatusBounced, parser.StatusExpired:
 			default:
 				t.Fatalf("event with status %v: %+v", ev.Status, ev)
 			}
