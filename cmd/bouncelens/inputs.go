@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"bouncelens/parser"
+	"bouncelens/parser/dsn"
+	"bouncelens/parser/mbox"
+	"bouncelens/parser/postfix"
+)
+
+// input is one thing to read: a file, a Maildir message, or standard input.
+type input struct {
+	path string // as named on the command line or found in a directory; "-" for stdin
+	size int64  // bytes on disk, for the progress bar; 0 if unknown
+}
+
+// expandInputs turns command-line arguments into inputs: files as they are,
+// "-" as standard input, directories walked in name order (hidden entries
+// skipped; a Maildir contributes its cur/ and new/ messages).
+func expandInputs(args []string) ([]input, error) {
+	var out []input
+	for _, a := range args {
+		if a == "-" {
+			out = append(out, input{path: "-"})
+			continue
+		}
+		fi, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			out = append(out, input{path: a, size: fi.Size()})
+			continue
+		}
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if p != a && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if mbox.IsMaildir(p) {
+					files, err := mbox.MaildirFiles(p)
+					if err != nil {
+						return err
+					}
+					for _, f := range files {
+						out = append(out, input{path: f, size: fileSize(f)})
+					}
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			out = append(out, input{path: p, size: fileSize(p)})
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func fileSize(p string) int64 {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// kind of content an input holds, decided by its first bytes.
+type kind int
+
+const (
+	kindLog     kind = iota // a Postfix log (syslog, ISO 8601 or maillog_file lines)
+	kindMessage             // one mail message, or an mbox of them
+	kindBinary              // neither: binary data
+)
+
+// sniff decides what the first bytes of an input are. Mail starts with an
+// mbox "From " line or a header field ("Return-Path: ..."); log lines start
+// with a timestamp. NUL bytes, or mostly non-text, mean binary data.
+func sniff(head []byte) kind {
+	if len(head) == 0 {
+		return kindLog
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return kindBinary
+	}
+	ctrl := 0
+	for _, c := range head {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' {
+			ctrl++
+		}
+	}
+	if ctrl*10 > len(head) {
+		return kindBinary
+	}
+	if mbox.IsMbox(head) {
+		return kindMessage
+	}
+	line := head
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	// A header field name: a letter, then letters, digits or '-', then ':'.
+	if len(line) > 0 && isLetter(line[0]) {
+		for i := 1; i < len(line); i++ {
+			c := line[i]
+			if c == ':' {
+				return kindMessage
+			}
+			if !isLetter(c) && !(c >= '0' && c <= '9') && c != '-' {
+				break
+			}
+		}
+	}
+	return kindLog
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// countingReader counts the bytes read through it, for the progress bar.
+type countingReader struct {
+	r    io.Reader
+	done func(n int)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 && c.done != nil {
+		c.done(n)
+	}
+	return n, err
+}
+
+// openReader opens in and returns the parser.Reader for its content.
+// progress is called with the number of raw bytes read; year and now tune
+// the syslog year inference. The returned closer must be called.
+func openReader(in input, stdin io.Reader, progress func(int), year int, now func() time.Time) (parser.Reader, io.Closer, error) {
+	var raw io.Reader = stdin
+	var f *os.File
+	if in.path != "-" {
+		var err error
+		f, err = os.Open(in.path)
+		if err != nil {
+			return nil, nil, err
+		}
+		raw = f
+	}
+	raw = &countingReader{r: raw, done: progress}
+	src, err := parser.OpenReader(in.path, raw)
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		return nil, nil, err
+	}
+	closer := multiCloser{src}
+	if f != nil {
+		closer = append(closer, f)
+	}
+	br := bufio.NewReaderSize(src, 64<<10)
+	head, err := br.Peek(512)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		closer.Close()
+		return nil, nil, fmt.Errorf("%s: %w", src.Name, err)
+	}
+	switch sniff(head) {
+	case kindBinary:
+		return &skipReader{err: &parser.Error{Source: src.Name, Line: 1, Err: parser.ErrBinary}}, closer, nil
+	case kindMessage:
+		return dsn.NewReader(br, src.Name), closer, nil
+	default:
+		return postfix.NewReader(br, src.Name, postfix.Options{Year: year, Now: now}), closer, nil
+	}
+}
+
+// skipReader yields one skip error, then io.EOF: a whole input set aside.
+type skipReader struct{ err error }
+
+func (s *skipReader) Next() (parser.Event, error) {
+	if s.err != nil {
+		err := s.err
+		s.err = nil
+		return parser.Event{}, err
+	}
+	return parser.Event{}, io.EOF
+}
+
+type multiCloser []io.Closer
+
+func (m multiCloser) Close() error {
+	var first error
+	for _, c := range m {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"bouncelens/classify"
+	"bouncelens/parser"
+	"bouncelens/store"
+)
+
+var scanCmd = &command{
+	Name:      "scan",
+	UsageLine: "scan [--db DIR] [--year YYYY] [--strict] [-q] [-v] PATH...",
+	Short:     "read Postfix logs and bounce messages into the store",
+	Long: `Scan reads each PATH and stores one classified event per recipient outcome.
+
+A PATH is a Postfix log (plain or gzip'ed, recognised by content, not by
+name), a bounce message (.eml), an mbox file, a Maildir folder, a directory
+(walked in name order; hidden entries skipped), or - for standard input.
+Scanning the same input again never counts anything twice.
+
+Lines and messages that cannot be read are skipped and counted; the run ends
+with one summary line on stderr. Exit status: 0 done, 1 an input or the store
+failed, 2 usage, 3 records were skipped and --strict was given, 4 the store is
+in use by another run, 130 interrupted (what was stored is kept).
+
+Examples:
+	bouncelens scan fixtures/
+	bouncelens scan /var/log/mail.log /var/log/mail.log.*.gz
+	zcat maillog-2026*.gz | bouncelens scan -
+	bouncelens scan --db /srv/bouncelens ~/Maildir/.Bounces
+`,
+	Setup: setupScan,
+}
+
+// scanOptions are scan's flags.
+type scanOptions struct {
+	db      string
+	year    int
+	strict  bool
+	quiet   bool
+	verbose bool
+	batch   int
+}
+
+func setupScan(fs *flag.FlagSet) runFunc {
+	o := &scanOptions{}
+	fs.StringVar(&o.db, "db", "", dbUsage)
+	fs.IntVar(&o.year, "year", 0, "`year` of classic syslog timestamps (default: inferred from the current date)")
+	fs.BoolVar(&o.strict, "strict", false, "exit with status 3 when any record was skipped")
+	fs.BoolVar(&o.quiet, "q", false, "print nothing on success (errors still go to stderr)")
+	fs.BoolVar(&o.verbose, "v", false, "list the first 20 skipped records")
+	fs.IntVar(&o.batch, "batch", 2000, "events per store transaction")
+	return func(ctx context.Context, e *env, args []string) int { return runScan(ctx, e, o, args) }
+}
+
+// scanResult sums up one scan run.
+type scanResult struct {
+	inputs, events, newEvents, dups, skipped int
+	firstSkips                               []error
+	failed                                   []error // inputs that could not be read to the end
+}
+
+func runScan(ctx context.Context, e *env, o *scanOptions, args []string) int {
+	if len(args) == 0 {
+		return usageError(e, "scan", "no PATH given")
+	}
+	if o.batch < 1 {
+		return usageError(e, "scan", "--batch must be at least 1")
+	}
+	inputs, err := expandInputs(args)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "bouncelens scan: %v\n", err)
+		return exitError
+	}
+	db, code := openStore(e, "scan", o.db, false)
+	if db == nil {
+		return code
+	}
+	var total int64
+	for _, in := range inputs {
+		total += in.size
+	}
+	var done atomic.Int64
+	stop := func() {}
+	if !o.quiet {
+		stop = startProgress(ctx, e.stderr, &done, total)
+	}
+	res, err := scanAll(ctx, db, e, o, inputs, &done)
+	stop()
+	if cerr := db.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("closing store: %w", cerr)
+	}
+	printScanSummary(e.stderr, res, o.quiet, o.verbose)
+	switch {
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		fmt.Fprintln(e.stderr, "bouncelens scan: interrupted; events stored so far are kept")
+		return exitInterrupted
+	case err != nil:
+		fmt.Fprintf(e.stderr, "bouncelens scan: %v\n", err)
+		return exitError
+	case len(res.failed) > 0:
+		return exitError
+	case res.skipped > 0 && o.strict:
+		return exitSkipped
+	}
+	return exitOK
+}
+
+// scanAll reads every input, classifies its events and stores them in
+// batches. Input errors are recorded in the result and the scan goes on;
+// a store error or cancellation ends it.
+func scanAll(ctx context.Context, db *store.DB, e *env, o *scanOptions, inputs []input, done *atomic.Int64) (scanResult, error) {
+	var res scanResult
+	cache := newClassifier(1 << 16)
+	batch := make([]store.Record, 0, o.batch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		st, err := db.Ingest(ctx, batch)
+		res.newEvents += st.New
+		res.dups += st.Duplicate
+		batch = batch[:0]
+		return err
+	}
+	progress := func(n int) { done.Add(int64(n)) }
+	for _, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		res.inputs++
+		r, closer, err := openReader(in, e.stdin, progress, o.year, e.now)
+		if err != nil {
+			res.failed = append(res.failed, err)
+			fmt.Fprintf(e.stderr, "bouncelens scan: %v\n", err)
+			continue
+		}
+		for ev, err := range parser.All(r) {
+			if err != nil {
+				if parser.IsSkip(err) {
+					res.skipped++
+					if len(res.firstSkips) < 20 {
+						res.firstSkips = append(res.firstSkips, err)
+					}
+					continue
+				}
+				// A final error: the rest of this input is unreadable
+				// (truncated gzip, I/O error). What was read is kept.
+				res.failed = append(res.failed, err)
+				fmt.Fprintf(e.stderr, "bouncelens scan: %v\n", err)
+				break
+			}
+			res.events++
+			batch = append(batch, store.Record{Event: ev, Result: cache.classify(&ev)})
+			if len(batch) == cap(batch) {
+				if err := flush(); err != nil {
+					closer.Close()
+					return res, err
+				}
+			}
+		}
+		closer.Close()
+	}
+	return res, flush()
+}
+
+func printScanSummary(w io.Writer, res scanResult, quiet, verbose bool) {
+	if quiet && res.skipped == 0 && len(res.failed) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "bouncelens scan: %d inputs, %d events (%d new, %d already stored)", res.inputs, res.events, res.newEvents, res.dups)
+	if res.skipped > 0 {
+		fmt.Fprintf(w, ", %d records skipped (first: %v)", res.skipped, res.firstSkips[0])
+	}
+	fmt.Fprintln(w)
+	if verbose && res.skipped > 0 {
+		for _, err := range res.firstSkips {
+			fmt.Fprintf(w, "  skipped %v\n", err)
+		}
+	}
+}
+
+// classifier classifies events through a cache keyed by everything the
+// classifier looks at; the cache is dropped when it reaches its size.
+type classifier struct {
+	max   int
+	cache map[classify.Input]classify.Result
+}
+
+func newClassifier(max int) *classifier {
+	return &classifier{max: max, cache: make(map[classify.Input]classify.Result)}
+}
+
+func (c *classifier) classify(ev *parser.Event) classify.Result {
+	in := classifyInput(ev)
+	if r, ok := c.cache[in]; ok {
+		return r
+	}
+	r := classify.Classify(in)
+	if len(c.cache) >= c.max {
+		clear(c.cache)
+	}
+	c.cache[in] = r
+	return r
+}
+
+// classifyInput is what the classifier needs of an event.
+func classifyInput(ev *parser.Event) classify.Input {
+	return classify.Input{
+		Code:      ev.Code,
+		Enhanced:  ev.Enhanced,
+		Text:      ev.Text,
+		Command:   ev.Command,
+		RemoteMTA: ev.RemoteMTA,
+		Forward:   ev.Forward,
+		Delivered: ev.Status == parser.StatusSent,
+		Deferred:  ev.Status == parser.StatusDeferred,
+		Expired:   ev.Status == parser.StatusExpired,
+	}
+}
+
+// startProgress redraws the byte count four times a second on stderr, only
+// when stderr is a terminal (never under cron or in a pipe).
+func startProgress(ctx context.Context, stderr io.Writer, done *atomic.Int64, total int64) (stop func()) {
+	f, ok := stderr.(*os.File)
+	if !ok {
+		return func() {}
+	}
+	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for ctx.Err() == nil {
+			select {
+			case <-ctx.Done():
+			case <-tick.C:
+				if total > 0 {
+					fmt.Fprintf(f, "\rscanning: %d / %d MiB (%d%%)", done.Load()>>20, total>>20, done.Load()*100/total)
+				} else {
+					fmt.Fprintf(f, "\rscanning: %d MiB", done.Load()>>20)
+				}
+			}
+		}
+		fmt.Fprint(f, "\r\033[K")
+	}()
+	return func() { cancel(); <-finished }
+}
