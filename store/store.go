@@ -75,16 +75,20 @@ const defaultBatch = 1000
 // DefaultDir returns the store directory to use when none is given:
 // $BOUNCELENS_DB if set, else $XDG_DATA_HOME/bouncelens (if XDG_DATA_HOME
 // is an absolute path), else ~/.local/share/bouncelens.
-func DefaultDir() (string, error) {
-	if d := os.Getenv("BOUNCELENS_DB"); d != "" {
+func DefaultDir() (string, error) { return DefaultDirFrom(os.Getenv) }
+
+// DefaultDirFrom is DefaultDir with the environment read through getenv
+// (HOME included), so that callers and tests can supply their own.
+func DefaultDirFrom(getenv func(string) string) (string, error) {
+	if d := getenv("BOUNCELENS_DB"); d != "" {
 		return d, nil
 	}
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
 		return filepath.Join(d, "bouncelens"), nil
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("finding the store directory: %w", err)
+	home := getenv("HOME")
+	if home == "" {
+		return "", errors.New("finding the store directory: neither $BOUNCELENS_DB, $XDG_DATA_HOME nor $HOME is set (use --db)")
 	}
 	return filepath.Join(home, ".local", "share", "bouncelens"), nil
 }

@@ -63,7 +63,7 @@ func explainArg(arg string) explained {
 	}
 	if enhanced != "" {
 		if e, ok := catalog.Lookup(enhanced); ok {
-			x.entries = append(x.entries, e)
+			x.entries = append(x.entries, forClass(e, enhanced))
 		} else {
 			x.missing = append(x.missing, enhanced)
 		}
@@ -118,6 +118,25 @@ func runExplain(e *env, formatName string, args []string) int {
 	return exit
 }
 
+// forClass narrows an enhanced-code entry written for every class (X.1.6,
+// severity "4=soft; 5=hard") to the class of the code asked about (5.1.6),
+// so the answer names one severity and one action.
+func forClass(e catalog.Entry, code string) catalog.Entry {
+	if e.Kind != catalog.Enhanced || code == "" || code[0] < '2' || code[0] > '5' {
+		return e
+	}
+	if sev := e.SeverityFor(code[0]); sev != "" {
+		e.Severity = sev
+	}
+	if act := e.ActionFor(code[0]); act != "" {
+		e.Action = act
+	}
+	if e.Code != code {
+		e.Code = code + " (" + e.Code + ")"
+	}
+	return e
+}
+
 // entryFields are the catalog fields explain shows, in order.
 func entryFields(en catalog.Entry) [][2]string {
 	return [][2]string{
@@ -143,7 +162,7 @@ func writeExplainText(w io.Writer, x explained) {
 		r := x.result
 		info := classify.Describe(r.Reason)
 		fmt.Fprintf(w, "\nReading of %q:\n", x.arg)
-		fmt.Fprintf(w, "  %-9s %s (%s, %s side)\n", "reason", r.Reason, r.Class, r.Side)
+		fmt.Fprintf(w, "  %-9s %s (%s for the recipient; %s side)\n", "reason", r.Reason, r.Class, r.Side)
 		fmt.Fprintf(w, "  %-9s %s\n", "meaning", info.Meaning)
 		fmt.Fprintf(w, "  %-9s %s\n", "action", r.Action)
 		if r.Forward != "" {

@@ -25,9 +25,9 @@ type input struct {
 
 // expandInputs turns command-line arguments into inputs: files as they are,
 // "-" as standard input, directories walked in name order (hidden entries
-// skipped; a Maildir contributes its cur/ and new/ messages).
-func expandInputs(args []string) ([]input, error) {
-	var out []input
+// skipped; a Maildir contributes its cur/ and new/ messages). An argument
+// that cannot be read is an error in errs; the others are still expanded.
+func expandInputs(args []string) (out []input, errs []error) {
 	for _, a := range args {
 		if a == "-" {
 			out = append(out, input{path: "-"})
@@ -35,7 +35,8 @@ func expandInputs(args []string) ([]input, error) {
 		}
 		fi, err := os.Stat(a)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		if !fi.IsDir() {
 			out = append(out, input{path: a, size: fi.Size()})
@@ -71,10 +72,10 @@ func expandInputs(args []string) ([]input, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			errs = append(errs, fmt.Errorf("reading directory %s: %w", a, err))
 		}
 	}
-	return out, nil
+	return out, errs
 }
 
 func fileSize(p string) int64 {

@@ -308,6 +308,12 @@ func TestBadInputNamesFileAndGoesOn(t *testing.T) {
 	if !strings.Contains(rep.stdout, "bounced,") {
 		t.Errorf("nothing stored from the good inputs:\n%s", rep.stdout)
 	}
+	// A path that does not exist is named; the other paths are scanned.
+	missing := filepath.Join(dir, "no-such-file")
+	r = bin(t, t.TempDir(), nil, "scan", missing, filepath.Join(dir, "a-good.log"))
+	if r.code != exitError || !strings.Contains(r.stderr, missing) || !strings.Contains(r.stderr, "1 inputs, 1 events") {
+		t.Errorf("missing path: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
 	// --strict turns skipped records into exit status 3 when nothing failed.
 	r = bin(t, t.TempDir(), nil, "scan", "--strict", filepath.Join(dir, "a-good.log"))
 	if r.code != exitSkipped {
@@ -367,7 +373,10 @@ func TestExplain(t *testing.T) {
 		want []string
 	}{
 		{[]string{"explain", "551"}, []string{"551", "meaning", "fix", "update-address"}},
-		{[]string{"explain", "5.1.6"}, []string{"X.1.6", "meaning"}},
+		{[]string{"explain", "5.1.6"}, []string{"5.1.6 (X.1.6)", "meaning"}},
+		{[]string{"explain", "5.7.26"}, []string{"severity  hard", "action    fix-sender-config"}},
+		{[]string{"explain", "4.7.26"}, []string{"severity  soft", "action    retry"}},
+		{[]string{"explain", "X.1.6"}, []string{"4=soft; 5=hard"}},
 		{[]string{"explain", "551 5.1.6 User not local; please try <new@example.org>"},
 			[]string{"hasmoved", "hard", "update-address", "new@example.org"}},
 		{[]string{"explain", "251 2.1.5 User not local; will forward to <jane@example.net>"},

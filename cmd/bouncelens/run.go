@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -170,14 +169,12 @@ func usageError(e *env, name string, format string, a ...any) int {
 // dbUsage documents --db, which every command that reads the store has.
 const dbUsage = "store `directory` (default $BOUNCELENS_DB, else $XDG_DATA_HOME/bouncelens)"
 
-// openStore opens the store named by --db, $BOUNCELENS_DB or the default.
-// On failure it prints one line and returns the exit code to use.
+// openStore opens the store named by --db, else by the environment
+// (store.DefaultDirFrom). On failure it prints one line and returns the exit
+// code to use.
 func openStore(e *env, name string, dir string, readOnly bool) (*store.DB, int) {
 	if dir == "" {
-		dir = e.getenv("BOUNCELENS_DB")
-	}
-	if dir == "" {
-		d, err := defaultStoreDir(e)
+		d, err := store.DefaultDirFrom(e.getenv)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "bouncelens %s: %v\n", name, err)
 			return nil, exitError
@@ -193,16 +190,4 @@ func openStore(e *env, name string, dir string, readOnly bool) (*store.DB, int) 
 		return nil, exitError
 	}
 	return db, exitOK
-}
-
-// defaultStoreDir is store.DefaultDir with the environment taken from e, so
-// that tests never touch the real home directory.
-func defaultStoreDir(e *env) (string, error) {
-	if d := e.getenv("XDG_DATA_HOME"); d != "" {
-		return d + string(os.PathSeparator) + "bouncelens", nil
-	}
-	if h := e.getenv("HOME"); h != "" {
-		return h + "/.local/share/bouncelens", nil
-	}
-	return store.DefaultDir()
 }

@@ -75,9 +75,11 @@ func runScan(ctx context.Context, e *env, o *scanOptions, args []string) int {
 	if o.batch < 1 {
 		return usageError(e, "scan", "--batch must be at least 1")
 	}
-	inputs, err := expandInputs(args)
-	if err != nil {
+	inputs, badArgs := expandInputs(args)
+	for _, err := range badArgs {
 		fmt.Fprintf(e.stderr, "bouncelens scan: %v\n", err)
+	}
+	if len(inputs) == 0 {
 		return exitError
 	}
 	db, code := openStore(e, "scan", o.db, false)
@@ -94,6 +96,7 @@ func runScan(ctx context.Context, e *env, o *scanOptions, args []string) int {
 		stop = startProgress(ctx, e.stderr, &done, total)
 	}
 	res, err := scanAll(ctx, db, e, o, inputs, &done)
+	res.failed = append(res.failed, badArgs...)
 	stop()
 	if cerr := db.Close(); cerr != nil && err == nil {
 		err = fmt.Errorf("closing store: %w", cerr)
