@@ -1,6 +1,10 @@
 package classify
 
-import "strings"
+import (
+	"strings"
+
+	"bouncelens/parser/smtpcode"
+)
 
 // SMTP stages, as Classify reads Input.Command.
 const (
@@ -76,16 +80,16 @@ func prepare(in Input) event {
 
 	ev.code = in.Code
 	if ev.code < 200 || ev.code > 599 {
-		ev.code = findReply(in.Text)
+		ev.code = smtpcode.FindReply(in.Text)
 	}
-	given, _ := normEnhanced(in.Enhanced)
+	given, _ := smtpcode.Normalize(in.Enhanced)
 	var replyClass byte
 	if ev.code != 0 {
 		replyClass = byte('0' + ev.code/100)
 	}
-	inText := findEnhanced(in.Text, replyClass)
+	inText := smtpcode.FindEnhanced(in.Text, replyClass)
 	if inText == "" && replyClass != 0 {
-		inText = findEnhanced(in.Text, 0)
+		inText = smtpcode.FindEnhanced(in.Text, 0)
 	}
 	if given != "" && given[0] == 'X' {
 		// A class-independent code (typed for explain): take the class from

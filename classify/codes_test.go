@@ -2,57 +2,6 @@ package classify
 
 import "testing"
 
-func TestParseCodes(t *testing.T) {
-	tests := []struct {
-		in, enhanced, rest string
-		code               int
-	}{
-		{"551", "", "", 551},
-		{"5.1.6", "5.1.6", "", 0},
-		{"X.1.6", "X.1.6", "", 0},
-		{"551 5.1.6", "5.1.6", "", 551},
-		{"  551-5.1.6 User not local; please try <x@y.org>", "5.1.6", "User not local; please try <x@y.org>", 551},
-		{"550 User unknown", "", "User unknown", 550},
-		{"5.01.006 text", "5.1.6", "text", 0},
-		{"User unknown", "", "User unknown", 0},
-		{"650 5.1.1", "", "650 5.1.1", 0},
-		{"5501", "", "5501", 0},
-		{"5.1", "", "5.1", 0},
-		{"", "", "", 0},
-	}
-	for _, tt := range tests {
-		code, enh, rest := ParseCodes(tt.in)
-		if code != tt.code || enh != tt.enhanced || rest != tt.rest {
-			t.Errorf("ParseCodes(%q) = %d, %q, %q; want %d, %q, %q", tt.in, code, enh, rest, tt.code, tt.enhanced, tt.rest)
-		}
-	}
-}
-
-func TestFindCodes(t *testing.T) {
-	tests := []struct {
-		text     string
-		reply    int
-		enhanced string
-	}{
-		{"550 5.1.1 <x@example.com>: User unknown", 550, "5.1.1"},
-		{"host mx.example.com[192.0.2.1] said: 450 4.2.0 Greylisted", 450, "4.2.0"},
-		{"smtp; 550-5.7.26 unauthenticated", 550, "5.7.26"},
-		{"try again in 300 seconds", 0, ""},
-		{"connect to 10.5.1.1:25: Connection timed out", 0, ""},
-		{"Recipient rejected (#5.1.1)", 0, "5.1.1"},
-		{"client v2.1.5 said 421 4.7.0 busy", 421, "4.7.0"},
-		{"554.30 mailbox disabled", 0, ""},
-	}
-	for _, tt := range tests {
-		if got := findReply(tt.text); got != tt.reply {
-			t.Errorf("findReply(%q) = %d, want %d", tt.text, got, tt.reply)
-		}
-		if got := findEnhanced(tt.text, 0); got != tt.enhanced {
-			t.Errorf("findEnhanced(%q) = %q, want %q", tt.text, got, tt.enhanced)
-		}
-	}
-}
-
 func TestPickEnhanced(t *testing.T) {
 	tests := []struct {
 		given, inText string

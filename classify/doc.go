@@ -4,7 +4,7 @@
 // returns one of the 36 reasons of the bouncelens taxonomy with its class
 // (hard, soft, none), the recommended action, whose side the problem is on,
 // the codes used and which rule decided. Reply does the same for a bare
-// reply, and ParseCodes splits "551-5.1.6 text" for the explain command;
+// reply (codes are read with parser/smtpcode, as the ingesters read them);
 // Describe returns a reason's one-line meaning and defaults.
 //
 // The functions are pure: no I/O, no state, safe for concurrent use. The

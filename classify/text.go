@@ -1,6 +1,8 @@
 package classify
 
 import (
+	"bouncelens/parser/smtpcode"
+
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -29,7 +31,7 @@ func normalize(text string) string {
 		}
 		if space && i+4 <= len(text) && isContinuation(text[i:]) {
 			i += 3 // skip "550-"
-			if code := enhancedAt(text, i+1); code != "" {
+			if code := smtpcode.EnhancedAt(text, i+1); code != "" {
 				i += len(code) // and "5.1.1" (canonical codes are as long as written here)
 			}
 			continue
@@ -50,7 +52,7 @@ func normalize(text string) string {
 // not the last of a multi-line reply).
 func isContinuation(s string) bool {
 	return (s[0] == '2' || s[0] == '4' || s[0] == '5') && isDigit(s[1]) && isDigit(s[2]) && s[3] == '-' &&
-		(len(s) == 4 || s[4] != '-' && !isDigit(s[4]) || enhancedAt(s, 4) != "")
+		(len(s) == 4 || s[4] != '-' && !isDigit(s[4]) || smtpcode.EnhancedAt(s, 4) != "")
 }
 
 // guard restricts when a text rule may fire (taxonomy 2.2-4 and 2.3 step 4).

@@ -37,32 +37,6 @@ func TestForwardAddress(t *testing.T) {
 	}
 }
 
-func TestCodes(t *testing.T) {
-	tests := []struct {
-		text     string
-		code     int
-		enhanced string
-	}{
-		{"host mx.example.com[192.0.2.1] said: 550 5.1.1 <a@example.com>: User unknown", 550, "5.1.1"},
-		{"550-5.7.26 This mail is unauthenticated 550 5.7.26 more", 550, "5.7.26"},
-		{"connect to mx.example.com[192.0.2.44]:25: Connection timed out", 0, ""},
-		{"Remote host 10.5.1.1 version v2.1.5 said 421 4.7.0 Try again later", 421, "4.7.0"},
-		{"smtp; 552 5.2.2 Mailbox full", 552, "5.2.2"},
-		{"code 5501 and 5.1.1x are not codes", 0, ""},
-	}
-	for _, tt := range tests {
-		if got := ReplyCode(tt.text); got != tt.code {
-			t.Errorf("ReplyCode(%q) = %d, want %d", tt.text, got, tt.code)
-		}
-		if got := EnhancedCode(tt.text, 0); got != tt.enhanced {
-			t.Errorf("EnhancedCode(%q) = %q, want %q", tt.text, got, tt.enhanced)
-		}
-	}
-	if got := EnhancedCode("2.0.0 then 5.1.1", '5'); got != "5.1.1" {
-		t.Errorf("EnhancedCode with class 5 = %q", got)
-	}
-}
-
 func TestStatus(t *testing.T) {
 	for s := StatusUnknown; s <= StatusRejected; s++ {
 		got, ok := ParseStatus(s.String())

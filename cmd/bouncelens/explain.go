@@ -11,6 +11,7 @@ import (
 	"bouncelens/classify"
 	"bouncelens/classify/catalog"
 	"bouncelens/parser"
+	"bouncelens/parser/smtpcode"
 	"bouncelens/report"
 )
 
@@ -52,7 +53,7 @@ type explained struct {
 
 func explainArg(arg string) explained {
 	x := explained{arg: arg}
-	code, enhanced, rest := classify.ParseCodes(arg)
+	code, enhanced, rest := smtpcode.Parse(arg)
 	if code != 0 {
 		c := strconv.Itoa(code)
 		if e, ok := catalog.Lookup(c); ok {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"bouncelens/parser"
+	"bouncelens/parser/smtpcode"
 
 	gomail "github.com/emersion/go-message/mail"
 )
@@ -55,7 +56,7 @@ func (w *walker) events() []parser.Event {
 				Text:          diagnosticText(f[fDiagnostic]),
 				RemoteMTA:     mtaName(f[fRemoteMTA]),
 			}
-			ev.Code = parser.ReplyCode(ev.Text)
+			ev.Code = smtpcode.FindReply(ev.Text)
 			action := actionStatus(f[fAction])
 			ev.Enhanced = enhancedCode(f[fStatus], ev.Text, action, ev.Code)
 			ev.Status = action
@@ -255,7 +256,7 @@ func statusOfClass(enhanced string, code int) parser.Status {
 // section 6.11). The class comes from the Status field, else the action,
 // else the reply code.
 func enhancedCode(status, text string, action parser.Status, code int) string {
-	st := parser.EnhancedCode(status, 0)
+	st := smtpcode.FindEnhanced(status, 0)
 	if st != "" && !isX00(st) {
 		return st
 	}
@@ -272,7 +273,7 @@ func enhancedCode(status, text string, action parser.Status, code int) string {
 	case code != 0:
 		class = byte('0' + code/100)
 	}
-	d := parser.EnhancedCode(text, class)
+	d := smtpcode.FindEnhanced(text, class)
 	if d != "" && (st == "" || !isX00(d)) {
 		return d
 	}

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"bouncelens/parser"
+	"bouncelens/parser/smtpcode"
 )
 
 // parseLine parses one line and appends its events, if any, to r.pending.
@@ -289,11 +290,11 @@ func (r *Reader) delivery(c *lineCtx, qid, rest []byte) error {
 	}
 	ev.RemoteMTA = relayHost(c, field(head, ", relay="))
 	reply := remoteReply(ev.Text)
-	ev.Code = parser.ReplyCode(reply)
+	ev.Code = smtpcode.FindReply(reply)
 	if d := field(head, ", dsn="); len(d) > 0 {
 		ev.Enhanced = c.str(d)
 	} else if ev.Code != 0 {
-		ev.Enhanced = parser.EnhancedCode(reply, byte('0'+ev.Code/100))
+		ev.Enhanced = smtpcode.FindEnhanced(reply, byte('0'+ev.Code/100))
 	}
 	ev.Command = deliveryCommand(ev.Text)
 	ev.Forward = parser.ForwardAddress(ev.Code, ev.Enhanced, reply, ev.Recipient)
@@ -484,12 +485,12 @@ func (r *Reader) reject(c *lineCtx, qid, b []byte) (bool, error) {
 	if i := bytes.Index(kv, []byte("from=<")); i >= 0 && (i == 0 || kv[i-1] == ' ') {
 		ev.Sender = senderString(c, kvAddr(kv[i:], "from=<"))
 	}
-	ev.Code = parser.ReplyCode(ev.Text)
+	ev.Code = smtpcode.FindReply(ev.Text)
 	var class byte
 	if ev.Code != 0 {
 		class = byte('0' + ev.Code/100)
 	}
-	ev.Enhanced = parser.EnhancedCode(ev.Text, class)
+	ev.Enhanced = smtpcode.FindEnhanced(ev.Text, class)
 	ev.Forward = parser.ForwardAddress(ev.Code, ev.Enhanced, ev.Text, ev.Recipient)
 	r.pending = append(r.pending, ev)
 	return true, nil
