@@ -206,8 +206,13 @@ func getUint64(txn *badger.Txn, k []byte) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return readUint64(item)
+}
+
+// readUint64 decodes a counter value: 8 bytes, big-endian.
+func readUint64(item *badger.Item) (uint64, error) {
 	var n uint64
-	err = item.Value(func(v []byte) error {
+	err := item.Value(func(v []byte) error {
 		if len(v) != 8 {
 			return fmt.Errorf("%w: counter of %d bytes", errBadValue, len(v))
 		}

@@ -43,14 +43,7 @@ func (db *DB) Counts(ctx context.Context, f Filter) ([]Count, error) {
 			if err != nil {
 				return err
 			}
-			var n uint64
-			err = item.Value(func(v []byte) error {
-				if len(v) != 8 {
-					return fmt.Errorf("%w: counter of %d bytes", errBadValue, len(v))
-				}
-				n = binary.BigEndian.Uint64(v)
-				return nil
-			})
+			n, err := readUint64(item)
 			if err != nil {
 				return err
 			}
@@ -165,41 +158,15 @@ func (db *DB) Events(ctx context.Context, f Filter, fn func(Record) error) error
 	if !f.Until.IsZero() {
 		end = eventKey(tsOf(f.Until), [16]byte{})
 	}
-	var fnErr error
-	err := db.kv.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{
-			Prefix: []byte{kindEvent}, PrefetchValues: true, PrefetchSize: 100,
-		})
-		defer it.Close()
-		n := 0
-		for it.Seek(start); it.Valid(); it.Next() {
-			if n++; n%checkEvery == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			item := it.Item()
-			k := item.Key()
-			if end != nil && bytes.Compare(k, end) >= 0 {
-				break
-			}
-			rec, err := readRecord(item)
-			if err != nil {
-				return err
-			}
-			if fnErr = fn(rec); fnErr != nil {
-				return fnErr
-			}
+	opts := badger.IteratorOptions{Prefix: []byte{kindEvent}, PrefetchValues: true, PrefetchSize: 100}
+	err := db.scanRange(ctx, opts, start, end, func(_ *badger.Txn, item *badger.Item) error {
+		rec, err := readRecord(item)
+		if err != nil {
+			return err
 		}
-		return nil
+		return callerError{fn(rec)}.orNil()
 	})
-	if fnErr != nil {
-		return fnErr
-	}
-	if err != nil {
-		return fmt.Errorf("reading events: %w", err)
-	}
-	return nil
+	return unwrapScan(err, "reading events")
 }
 
 // History calls fn for each stored event of recipient addr whose time
@@ -211,9 +178,31 @@ func (db *DB) History(ctx context.Context, addr string, f Filter, fn func(Record
 	if !f.Until.IsZero() {
 		end = binary.BigEndian.AppendUint64(bytes.Clone(prefix), tsOf(f.Until))
 	}
-	var fnErr error
-	err := db.kv.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	opts := badger.IteratorOptions{Prefix: prefix}
+	err := db.scanRange(ctx, opts, start, end, func(txn *badger.Txn, hist *badger.Item) error {
+		pk, err := parseKey(hist.Key())
+		if err != nil {
+			return err
+		}
+		item, err := txn.Get(eventKey(pk.ts, pk.id))
+		if err != nil {
+			return fmt.Errorf("event for history key %x: %w", hist.Key(), err)
+		}
+		rec, err := readRecord(item)
+		if err != nil {
+			return err
+		}
+		return callerError{fn(rec)}.orNil()
+	})
+	return unwrapScan(err, "reading history of "+addr)
+}
+
+// scanRange calls visit for each key in [start, end) under opts.Prefix in
+// one read transaction (end nil: to the end of the prefix), checking ctx
+// every checkEvery keys. It stops at the first error visit returns.
+func (db *DB) scanRange(ctx context.Context, opts badger.IteratorOptions, start, end []byte, visit func(*badger.Txn, *badger.Item) error) error {
+	return db.kv.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(opts)
 		defer it.Close()
 		n := 0
 		for it.Seek(start); it.Valid(); it.Next() {
@@ -222,35 +211,44 @@ func (db *DB) History(ctx context.Context, addr string, f Filter, fn func(Record
 					return err
 				}
 			}
-			k := it.Item().Key()
-			if end != nil && bytes.Compare(k, end) >= 0 {
+			item := it.Item()
+			if end != nil && bytes.Compare(item.Key(), end) >= 0 {
 				break
 			}
-			pk, err := parseKey(k)
-			if err != nil {
+			if err := visit(txn, item); err != nil {
 				return err
-			}
-			item, err := txn.Get(eventKey(pk.ts, pk.id))
-			if err != nil {
-				return fmt.Errorf("event for history key %x: %w", k, err)
-			}
-			rec, err := readRecord(item)
-			if err != nil {
-				return err
-			}
-			if fnErr = fn(rec); fnErr != nil {
-				return fnErr
 			}
 		}
 		return nil
 	})
-	if fnErr != nil {
-		return fnErr
+}
+
+// callerError carries an error returned by a caller's callback through a
+// scan, so that it comes back unwrapped while store errors get context.
+type callerError struct{ err error }
+
+func (c callerError) Error() string { return c.err.Error() }
+
+// orNil returns nil when there is no caller error, so a nil callback
+// result does not stop the scan.
+func (c callerError) orNil() error {
+	if c.err == nil {
+		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("reading history of %s: %w", addr, err)
+	return c
+}
+
+// unwrapScan returns a caller's error as it was, and wraps any other error
+// with what was being done.
+func unwrapScan(err error, doing string) error {
+	var ce callerError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce):
+		return ce.err
 	}
-	return nil
+	return fmt.Errorf("%s: %w", doing, err)
 }
 
 // readRecord decodes an event item; its time comes from the key.

@@ -534,6 +534,12 @@ func TestHistory(t *testing.T) {
 	if len(want) == 0 || !reflect.DeepEqual(got, want) {
 		t.Errorf("History = %v\nwant %v", got, want)
 	}
+	stop := errors.New("stop")
+	calls := 0
+	err = db.History(context.Background(), addr, Filter{}, func(Record) error { calls++; return stop })
+	if err != stop || calls != 1 {
+		t.Errorf("History with a failing fn: %v after %d calls, want the fn's own error after 1", err, calls)
+	}
 }
 
 func TestRecipientFilter(t *testing.T) {
