@@ -13,6 +13,7 @@ type Input struct {
 	Delivered bool   // the input says the message was accepted (status=sent, Action: delivered)
 	Deferred  bool   // the input says it will be retried (status=deferred, Action: delayed)
 	Expired   bool   // the input says the queue lifetime ran out (status=expired)
+	Failed    bool   // the input says delivery failed for good (status=bounced, Action: failed, a reject)
 	Feedback  bool   // the input is a complaint report (ARF, report-type=feedback-report)
 	AutoReply bool   // the input is an auto-reply (Auto-Submitted: auto-replied, X-Autoreply)
 }

@@ -217,13 +217,13 @@ func (ev *event) decide() decision {
 
 // delivered reports a success: the input says so, or the reply is 2xx (or,
 // without a reply code, the enhanced code is 2.x.x) and the input does not
-// say the message is still queued or expired.
+// say the message is still queued, expired or failed.
 func (ev *event) delivered() bool {
 	if ev.in.Delivered {
 		return true
 	}
-	if ev.in.Deferred || ev.in.Expired {
-		return false
+	if ev.in.Deferred || ev.in.Expired || ev.in.Failed {
+		return false // a 2xx number in a failure's text is not a success
 	}
 	if ev.code != 0 {
 		return ev.code/100 == 2

@@ -151,6 +151,8 @@ var classifyTests = []row{
 	{"H4 554 4.4.7 expired", Input{Code: 554, Enhanced: "4.4.7", Text: "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>"}, Expired, Soft, ActionRetry},
 	{"status expired", Input{Expired: true, Enhanced: "4.4.1", Text: "connect to mx.example.com[192.0.2.4]:25: Connection timed out"}, Expired, Soft, ActionRetry},
 	{"status expired no text", Input{Expired: true}, Expired, Soft, ActionRetry},
+	{"failed with a stray 2xx number", Input{Failed: true, Code: 255, Enhanced: "5.0.0", Text: "255"}, OnHold, Soft, ActionInvestigate},
+	{"failed with 250 in the text", Input{Failed: true, Enhanced: "5.1.1", Text: "250 ok, then 550 5.1.1 user unknown"}, UserUnknown, Hard, ActionSuppress},
 	{"giving up fallback", Input{Text: "giving up after repeated attempts"}, Expired, Soft, ActionRetry},
 	{"mailer error", Input{Text: "Command died with status 75: \"procmail\". Command output: whatever"}, MailerError, Soft, ActionInvestigate},
 	{"mailer quota", Input{Text: "Command output: maildrop: maildir over quota."}, MailboxFull, Soft, ActionRetry},

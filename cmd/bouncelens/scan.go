@@ -227,6 +227,7 @@ func classifyInput(ev *parser.Event) classify.Input {
 		Delivered: ev.Status == parser.StatusSent,
 		Deferred:  ev.Status == parser.StatusDeferred,
 		Expired:   ev.Status == parser.StatusExpired,
+		Failed:    ev.Status == parser.StatusBounced || ev.Status == parser.StatusRejected,
 	}
 }
 
