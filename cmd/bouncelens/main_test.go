@@ -311,7 +311,7 @@ func TestBadInputNamesFileAndGoesOn(t *testing.T) {
 	// A path that does not exist is named; the other paths are scanned.
 	missing := filepath.Join(dir, "no-such-file")
 	r = bin(t, t.TempDir(), nil, "scan", missing, filepath.Join(dir, "a-good.log"))
-	if r.code != exitError || !strings.Contains(r.stderr, missing) || !strings.Contains(r.stderr, "1 inputs, 1 events") {
+	if r.code != exitError || !strings.Contains(r.stderr, missing) || !strings.Contains(r.stderr, "1 input, 1 event") {
 		t.Errorf("missing path: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 	// --strict turns skipped records into exit status 3 when nothing failed.

@@ -179,9 +179,10 @@ func printScanSummary(w io.Writer, res scanResult, quiet, verbose bool) {
 	if quiet && res.skipped == 0 && len(res.failed) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "bouncelens scan: %d inputs, %d events (%d new, %d already stored)", res.inputs, res.events, res.newEvents, res.dups)
+	fmt.Fprintf(w, "bouncelens scan: %s, %s (%d new, %d already stored)",
+		plural(res.inputs, "input"), plural(res.events, "event"), res.newEvents, res.dups)
 	if res.skipped > 0 {
-		fmt.Fprintf(w, ", %d records skipped (first: %v)", res.skipped, res.firstSkips[0])
+		fmt.Fprintf(w, ", %s skipped (first: %v)", plural(res.skipped, "record"), res.firstSkips[0])
 	}
 	fmt.Fprintln(w)
 	if verbose && res.skipped > 0 {
@@ -189,6 +190,14 @@ func printScanSummary(w io.Writer, res scanResult, quiet, verbose bool) {
 			fmt.Fprintf(w, "  skipped %v\n", err)
 		}
 	}
+}
+
+// plural returns "1 input", "2 inputs".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // classifier classifies events through a cache keyed by everything the
