@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,6 +47,10 @@ var ErrLocked = errors.New("store is in use by another bouncelens process")
 // ErrNewerSchema reports a store written by a newer bouncelens, whose
 // layout this one does not know.
 var ErrNewerSchema = errors.New("store was written by a newer bouncelens")
+
+// ErrNoStore is returned by a read-only Open of a directory that holds no
+// store yet: nothing was scanned into it.
+var ErrNoStore = errors.New("no store")
 
 // lockedError is ErrLocked with the directory in its message.
 type lockedError struct{ dir string }
@@ -106,7 +111,11 @@ func Open(dir string, opts Options) (*DB, error) {
 	case dir == "":
 		return nil, errors.New("opening store: no directory given")
 	case opts.ReadOnly:
-		if _, err := os.Stat(dir); err != nil {
+		// Badger needs its MANIFEST to open read-only; without one there
+		// is no store yet (a first run, or a mistyped --db).
+		if _, err := os.Stat(filepath.Join(dir, badger.ManifestFilename)); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w in %s", ErrNoStore, dir)
+		} else if err != nil {
 			return nil, fmt.Errorf("opening store %s: %w", dir, err)
 		}
 		bo = bo.WithDir(dir).WithValueDir(dir).WithReadOnly(true)

@@ -841,3 +841,15 @@ func TestRecordCodecCoversAllFields(t *testing.T) {
 		t.Errorf("decodeRecord(encodeRecord(r)) = %+v, %v\nwant %+v", got, err, rec)
 	}
 }
+
+func TestReadOnlyWithoutStore(t *testing.T) {
+	for _, dir := range []string{filepath.Join(t.TempDir(), "missing"), t.TempDir()} {
+		_, err := Open(dir, Options{ReadOnly: true})
+		if !errors.Is(err, ErrNoStore) || !strings.Contains(err.Error(), dir) {
+			t.Errorf("read-only Open(%s) = %v, want ErrNoStore naming the directory", dir, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "MANIFEST")); err == nil {
+			t.Errorf("read-only Open created a store in %s", dir)
+		}
+	}
+}

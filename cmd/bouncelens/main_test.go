@@ -340,6 +340,16 @@ func TestLockedStoreIsOneLine(t *testing.T) {
 	}
 }
 
+func TestReportBeforeAnyScan(t *testing.T) {
+	dir := t.TempDir()
+	for _, cmd := range []string{"report", "moved"} {
+		r := inproc(t, dir, cmd)
+		if r.code != exitError || !strings.Contains(r.stderr, "no store in "+dir+" yet") || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%s before any scan: exit %d, stderr %q", cmd, r.code, r.stderr)
+		}
+	}
+}
+
 func TestHelpOnEveryCommand(t *testing.T) {
 	for _, c := range commands {
 		for _, args := range [][]string{{c.Name, "-h"}, {c.Name, "--help"}, {"help", c.Name}} {

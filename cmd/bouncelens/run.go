@@ -182,6 +182,10 @@ func openStore(e *env, name string, dir string, readOnly bool) (*store.DB, int) 
 		dir = d
 	}
 	db, err := store.Open(dir, store.Options{ReadOnly: readOnly})
+	if errors.Is(err, store.ErrNoStore) {
+		fmt.Fprintf(e.stderr, "bouncelens %s: no store in %s yet: run 'bouncelens scan PATH...' first, or name the store with --db\n", name, dir)
+		return nil, exitError
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "bouncelens %s: %v\n", name, err)
 		if errors.Is(err, store.ErrLocked) {
