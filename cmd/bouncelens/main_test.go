@@ -290,9 +290,10 @@ func TestBadInputNamesFileAndGoesOn(t *testing.T) {
 		t.Errorf("exit %d, want %d (an input could not be read to the end)", r.code, exitError)
 	}
 	for _, want := range []string{
-		filepath.Join(dir, "a-good.log") + ":2: ",               // the bad status line, by line
-		filepath.Join(dir, "b-garbage.bin") + ":1: binary data", // garbage
-		filepath.Join(dir, "c-truncated.gz") + ":",              // truncated gzip
+		filepath.Join(dir, "a-good.log") + ": 2 lines, 1 event, 1 skipped", // -v: per-log counts
+		filepath.Join(dir, "a-good.log") + ":2: ",                          // the bad status line, by line
+		filepath.Join(dir, "b-garbage.bin") + ":1: binary data",            // garbage
+		filepath.Join(dir, "c-truncated.gz") + ":",                         // truncated gzip
 		"unexpected EOF", // ...and why
 		filepath.Join(dir, "d-not-a-report.eml") + ": no delivery-status", // not a DSN
 	} {

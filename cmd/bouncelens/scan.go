@@ -12,6 +12,7 @@ import (
 
 	"bouncelens/classify"
 	"bouncelens/parser"
+	"bouncelens/parser/postfix"
 	"bouncelens/store"
 )
 
@@ -171,8 +172,32 @@ func scanAll(ctx context.Context, db *store.DB, e *env, o *scanOptions, inputs [
 			}
 		}
 		closer.Close()
+		if pr, ok := r.(*postfix.Reader); ok && o.verbose {
+			printLogStats(e.stderr, in, pr.Stats())
+		}
 	}
 	return res, flush()
+}
+
+// printLogStats says, under -v, what one log held: how many lines gave
+// events, were Postfix lines with nothing to report, belonged to other
+// programs, or were not understood at all (a sign of a log format bouncelens
+// does not know yet).
+func printLogStats(w io.Writer, in input, st postfix.Stats) {
+	skipped := 0
+	for _, n := range st.Skipped {
+		skipped += n
+	}
+	name := in.path
+	if name == "-" {
+		name = "<stdin>"
+	}
+	fmt.Fprintf(w, "  %s: %s, %s, %d skipped, %d without a delivery outcome, %d of other programs, %d not understood",
+		name, plural(st.Lines, "line"), plural(st.Events, "event"), skipped, st.Ignored, st.Foreign, st.Unparsed)
+	if n := st.Probes + st.RejectsWithoutRecipient + st.ExpiredWithoutRecipients; n > 0 {
+		fmt.Fprintf(w, ", %d with no recipient to report (probes, early rejects, expiries of unseen recipients)", n)
+	}
+	fmt.Fprintln(w)
 }
 
 func printScanSummary(w io.Writer, res scanResult, quiet, verbose bool) {
