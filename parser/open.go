@@ -8,10 +8,16 @@ import (
 	"os"
 )
 
-// Input is an opened input: its decompressed bytes and the name used in
-// events and errors.
+// BufferSize is the size of an Input's buffer. The ingesters buffer their
+// input with bufio.NewReaderSize(r, BufferSize), which reuses an Input's
+// *bufio.Reader as it is instead of copying through a second buffer.
+const BufferSize = 64 << 10
+
+// Input is an opened input: its decompressed bytes, buffered (Peek shows
+// the first bytes without consuming them), and the name used in events and
+// errors.
 type Input struct {
-	io.Reader
+	*bufio.Reader
 	Name string
 	// Size is the size of the underlying file in bytes (compressed size for
 	// gzip'ed input), or -1 for standard input.
@@ -36,53 +42,65 @@ func (in *Input) Close() error {
 // and decompressed transparently; a truncated gzip stream shows up as an
 // error from Read wrapping io.ErrUnexpectedEOF.
 func Open(name string, stdin io.Reader) (*Input, error) {
-	if name == "-" {
-		return OpenReader(name, stdin)
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if fi.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a directory", name)
-	}
-	in, err := OpenReader(name, f)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	in.Size = fi.Size()
-	in.closers = append([]io.Closer{f}, in.closers...)
-	return in, nil
+	return OpenCounted(name, stdin, nil)
 }
 
-// OpenReader is Open for input already opened as r: it detects gzip by its
-// magic bytes and names the input name ("<stdin>" for "-"). Closing the
-// Input does not close r.
-func OpenReader(name string, r io.Reader) (*Input, error) {
+// OpenCounted is Open that also calls count, when not nil, with the number
+// of bytes read from the file or stdin as they are read: compressed bytes
+// for gzip'ed input, so that they add up to Size for a progress bar.
+func OpenCounted(name string, stdin io.Reader, count func(n int)) (*Input, error) {
 	in := &Input{Name: name, Size: -1}
+	var raw io.Reader = stdin
 	if name == "-" {
 		in.Name = "<stdin>"
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		in.closers = append(in.closers, f)
+		fi, err := f.Stat()
+		if err != nil {
+			in.Close()
+			return nil, err
+		}
+		if fi.IsDir() {
+			in.Close()
+			return nil, fmt.Errorf("%s: is a directory", name)
+		}
+		in.Size = fi.Size()
+		raw = f
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
+	if count != nil {
+		raw = &countingReader{r: raw, count: count}
+	}
+	br := bufio.NewReaderSize(raw, BufferSize)
 	magic, _ := br.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
+			in.Close()
 			return nil, fmt.Errorf("%s: reading gzip header: %w", in.Name, err)
 		}
 		zr.Multistream(true)
 		in.closers = append(in.closers, zr)
-		in.Reader = zr
 		in.Gzipped = true
-		return in, nil
+		br = bufio.NewReaderSize(zr, BufferSize)
 	}
 	in.Reader = br
 	return in, nil
+}
+
+// countingReader reports the bytes read through it.
+type countingReader struct {
+	r     io.Reader
+	count func(n int)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.count(n)
+	}
+	return n, err
 }

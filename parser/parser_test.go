@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"errors"
@@ -68,9 +69,13 @@ func TestOpenDetectsGzipByContent(t *testing.T) {
 	os.WriteFile(gz, buf.Bytes(), 0o644)
 	os.WriteFile(trunc, buf.Bytes()[:buf.Len()-6], 0o644)
 	for _, name := range []string{plain, gz} {
-		in, err := Open(name, nil)
+		counted := 0
+		in, err := OpenCounted(name, nil, func(n int) { counted += n })
 		if err != nil {
 			t.Fatal(err)
+		}
+		if bufio.NewReaderSize(in.Reader, BufferSize) != in.Reader {
+			t.Errorf("%s: the ingesters' bufio.NewReaderSize would add a second buffer", name)
 		}
 		got, err := io.ReadAll(in)
 		in.Close()
@@ -79,6 +84,9 @@ func TestOpenDetectsGzipByContent(t *testing.T) {
 		}
 		if in.Gzipped != (name == gz) {
 			t.Errorf("%s: Gzipped = %v", name, in.Gzipped)
+		}
+		if int64(counted) != in.Size {
+			t.Errorf("%s: counted %d raw bytes, file has %d", name, counted, in.Size)
 		}
 	}
 	in, err := Open(trunc, nil)

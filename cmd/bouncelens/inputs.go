@@ -138,59 +138,27 @@ func sniff(head []byte) kind {
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-// countingReader counts the bytes read through it, for the progress bar.
-type countingReader struct {
-	r    io.Reader
-	done func(n int)
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if n > 0 && c.done != nil {
-		c.done(n)
-	}
-	return n, err
-}
-
 // openReader opens in and returns the parser.Reader for its content.
 // progress is called with the number of raw bytes read; year and now tune
 // the syslog year inference. The returned closer must be called.
 func openReader(in input, stdin io.Reader, progress func(int), year int, now func() time.Time) (parser.Reader, io.Closer, error) {
-	var raw io.Reader = stdin
-	var f *os.File
-	if in.path != "-" {
-		var err error
-		f, err = os.Open(in.path)
-		if err != nil {
-			return nil, nil, err
-		}
-		raw = f
-	}
-	raw = &countingReader{r: raw, done: progress}
-	src, err := parser.OpenReader(in.path, raw)
+	src, err := parser.OpenCounted(in.path, stdin, progress)
 	if err != nil {
-		if f != nil {
-			f.Close()
-		}
 		return nil, nil, err
 	}
-	closer := multiCloser{src}
-	if f != nil {
-		closer = append(closer, f)
-	}
-	br := bufio.NewReaderSize(src, 64<<10)
-	head, err := br.Peek(512)
+	head, err := src.Peek(512)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		closer.Close()
+		src.Close()
 		return nil, nil, fmt.Errorf("%s: %w", src.Name, err)
 	}
+	// The ingesters reuse src's buffer (parser.BufferSize): no second copy.
 	switch sniff(head) {
 	case kindBinary:
-		return &skipReader{err: &parser.Error{Source: src.Name, Line: 1, Err: parser.ErrBinary}}, closer, nil
+		return &skipReader{err: &parser.Error{Source: src.Name, Line: 1, Err: parser.ErrBinary}}, src, nil
 	case kindMessage:
-		return dsn.NewReader(br, src.Name), closer, nil
+		return dsn.NewReader(src.Reader, src.Name), src, nil
 	default:
-		return postfix.NewReader(br, src.Name, postfix.Options{Year: year, Now: now}), closer, nil
+		return postfix.NewReader(src.Reader, src.Name, postfix.Options{Year: year, Now: now}), src, nil
 	}
 }
 
@@ -204,16 +172,4 @@ func (s *skipReader) Next() (parser.Event, error) {
 		return parser.Event{}, err
 	}
 	return parser.Event{}, io.EOF
-}
-
-type multiCloser []io.Closer
-
-func (m multiCloser) Close() error {
-	var first error
-	for _, c := range m {
-		if err := c.Close(); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
 }

@@ -37,7 +37,7 @@ var _ parser.Reader = (*Reader)(nil)
 // NewReader returns a Reader of the input r, named source in events and
 // errors.
 func NewReader(r io.Reader, source string) *Reader {
-	return &Reader{source: source, br: bufio.NewReaderSize(r, 64<<10)}
+	return &Reader{source: source, br: bufio.NewReaderSize(r, parser.BufferSize)}
 }
 
 // Next returns the next event, then io.EOF.

@@ -21,7 +21,7 @@ const (
 
 // bufSize is the bufio.Reader size: lines up to this length are parsed in
 // place, longer ones are copied into Reader.long.
-const bufSize = 64 << 10
+const bufSize = parser.BufferSize
 
 // Options configure a Reader. The zero value reads classic stamps as UTC in
 // the year guessed from the current time.
