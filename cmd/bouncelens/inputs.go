@@ -68,7 +68,11 @@ func expandInputs(args []string) (out []input, errs []error) {
 			if !d.Type().IsRegular() {
 				return nil
 			}
-			out = append(out, input{path: p, size: fileSize(p)})
+			var size int64
+			if fi, err := d.Info(); err == nil {
+				size = fi.Size()
+			}
+			out = append(out, input{path: p, size: size})
 			return nil
 		})
 		if err != nil {

@@ -253,15 +253,20 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-func BenchmarkParse(b *testing.B) {
+// benchMessages returns the fixture messages both benchmarks read, and
+// their total size.
+func benchMessages(b *testing.B) (msgs [][]byte, size int64) {
 	files, _ := filepath.Glob(fixtures + "/*.eml")
-	var msgs [][]byte
-	var size int64
 	for _, f := range files {
 		d := readFile(b, f)
 		msgs = append(msgs, d)
 		size += int64(len(d))
 	}
+	return msgs, size
+}
+
+func BenchmarkParse(b *testing.B) {
+	msgs, size := benchMessages(b)
 	b.SetBytes(size)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -276,14 +281,7 @@ func BenchmarkParse(b *testing.B) {
 // BenchmarkWalk is the floor for BenchmarkParse: go-message reads the same
 // messages and walks their parts, draining every body.
 func BenchmarkWalk(b *testing.B) {
-	files, _ := filepath.Glob(fixtures + "/*.eml")
-	var msgs [][]byte
-	var size int64
-	for _, f := range files {
-		d := readFile(b, f)
-		msgs = append(msgs, d)
-		size += int64(len(d))
-	}
+	msgs, size := benchMessages(b)
 	b.SetBytes(size)
 	b.ReportAllocs()
 	for b.Loop() {
