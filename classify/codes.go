@@ -1,10 +1,10 @@
 package classify
 
-import "strings"
+import (
+	"strings"
 
-// isOther reports whether a canonical enhanced code is X.0.0, which Postfix
-// synthesizes from a bare reply code: it counts as no code (taxonomy 2.1).
-func isOther(code string) bool { return len(code) == 5 && code[1:] == ".0.0" }
+	"bouncelens/parser/smtpcode"
+)
 
 // subjectDetail returns ".1.6" for "5.1.6".
 func subjectDetail(code string) string { return code[1:] }
@@ -29,10 +29,10 @@ func preferTextCode(code string) bool {
 // none; a code in the text wins over a generic given one, and over one whose
 // class does not match the reply code's.
 func pickEnhanced(given, inText string, reply int) string {
-	if isOther(given) {
+	if smtpcode.IsOther(given) {
 		given = ""
 	}
-	if isOther(inText) {
+	if smtpcode.IsOther(inText) {
 		inText = ""
 	}
 	switch {

@@ -257,7 +257,7 @@ func statusOfClass(enhanced string, code int) parser.Status {
 // else the reply code.
 func enhancedCode(status, text string, action parser.Status, code int) string {
 	st := smtpcode.FindEnhanced(status, 0)
-	if st != "" && !isX00(st) {
+	if st != "" && !smtpcode.IsOther(st) {
 		return st
 	}
 	var class byte
@@ -274,14 +274,11 @@ func enhancedCode(status, text string, action parser.Status, code int) string {
 		class = byte('0' + code/100)
 	}
 	d := smtpcode.FindEnhanced(text, class)
-	if d != "" && (st == "" || !isX00(d)) {
+	if d != "" && (st == "" || !smtpcode.IsOther(d)) {
 		return d
 	}
 	return st
 }
-
-// isX00 reports whether an enhanced code is the unspecific X.0.0.
-func isX00(s string) bool { return len(s) == 5 && s[1:] == ".0.0" }
 
 // command returns the SMTP stage a diagnostic names: Postfix's "(in reply
 // to RCPT TO command)", Exim's "after RCPT TO:". CONN, EHLO, MAIL, RCPT,

@@ -29,6 +29,11 @@ func Normalize(s string) (string, bool) {
 	return string(c) + "." + subj + "." + rest, true
 }
 
+// IsOther reports whether a canonical enhanced code is X.0.0 ("other or
+// undefined"), which says only the class: Postfix synthesizes it from a bare
+// reply code, so it counts as no specific code (taxonomy.md 2.1).
+func IsOther(code string) bool { return len(code) == 5 && code[1:] == ".0.0" }
+
 func isNumber(s string) bool {
 	if s == "" || len(s) > 3 {
 		return false
