@@ -120,20 +120,6 @@ func prepare(in Input) event {
 	return ev
 }
 
-// stageTexts map Postfix's "(in reply to ... command)" and connection texts
-// to a command, for inputs that did not set one.
-var stageTexts = []struct{ text, cmd string }{
-	{"in reply to rcpt to command", cmdRCPT},
-	{"in reply to end of data command", cmdData},
-	{"in reply to data command", cmdData},
-	{"in reply to mail from command", cmdMAIL},
-	{"in reply to ehlo command", cmdEHLO},
-	{"in reply to helo command", cmdEHLO},
-	{"in reply to starttls command", cmdSTARTTLS},
-	{"refused to talk to me", cmdConn},
-	{"while receiving the initial server greeting", cmdConn},
-}
-
 // command returns the SMTP stage named by cmd, or found in the text.
 func command(cmd, text string) string {
 	switch c := strings.ToUpper(strings.TrimSpace(cmd)); c {
@@ -151,12 +137,7 @@ func command(cmd, text string) string {
 	default:
 		return c
 	}
-	for _, s := range stageTexts {
-		if strings.Contains(text, s.text) {
-			return s.cmd
-		}
-	}
-	return ""
+	return smtpcode.Stage(text)
 }
 
 // decide runs steps 0 to 8 of taxonomy 2.3; the first step with an answer

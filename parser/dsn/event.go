@@ -70,7 +70,7 @@ func (w *walker) events() []parser.Event {
 				// (dsn.md section 3).
 				ev.Status = parser.StatusExpired
 			}
-			ev.Command = command(ev.Text)
+			ev.Command = smtpcode.Stage(ev.Text)
 			ev.Forward = parser.ForwardAddress(ev.Code, ev.Enhanced, ev.Text, ev.Recipient)
 			switch t := parseDate(f[fLastAttempt]); {
 			case !t.IsZero():
@@ -278,36 +278,6 @@ func enhancedCode(status, text string, action parser.Status, code int) string {
 		return d
 	}
 	return st
-}
-
-// command returns the SMTP stage a diagnostic names: Postfix's "(in reply
-// to RCPT TO command)", Exim's "after RCPT TO:". CONN, EHLO, MAIL, RCPT,
-// DATA; "" if none.
-func command(text string) string {
-	lower := strings.ToLower(text)
-	for _, trig := range []string{"in reply to ", "after "} {
-		for off := 0; ; {
-			i := strings.Index(lower[off:], trig)
-			if i < 0 {
-				break
-			}
-			off += i + len(trig)
-			rest := strings.TrimPrefix(lower[off:], "end of ")
-			switch {
-			case strings.HasPrefix(rest, "rcpt to"):
-				return "RCPT"
-			case strings.HasPrefix(rest, "mail from"):
-				return "MAIL"
-			case strings.HasPrefix(rest, "data"):
-				return "DATA"
-			case strings.HasPrefix(rest, "ehlo"), strings.HasPrefix(rest, "helo"), strings.HasPrefix(rest, "lhlo"):
-				return "EHLO"
-			case strings.HasPrefix(rest, "initial greeting"), strings.HasPrefix(rest, "initial connection"):
-				return "CONN"
-			}
-		}
-	}
-	return ""
 }
 
 // parseDate parses an RFC 5322 date leniently; zero if it cannot.

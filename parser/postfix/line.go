@@ -296,7 +296,7 @@ func (r *Reader) delivery(c *lineCtx, qid, rest []byte) error {
 	} else if ev.Code != 0 {
 		ev.Enhanced = smtpcode.FindEnhanced(reply, byte('0'+ev.Code/100))
 	}
-	ev.Command = deliveryCommand(ev.Text)
+	ev.Command = smtpcode.Stage(ev.Text)
 	ev.Forward = parser.ForwardAddress(ev.Code, ev.Enhanced, reply, ev.Recipient)
 
 	e := r.queue.get(qid)
@@ -378,44 +378,6 @@ func remoteReply(text string) string {
 	}
 	if len(text) >= 3 && (text[0] == '2' || text[0] == '4' || text[0] == '5') && isDigit(text[1]) && isDigit(text[2]) {
 		return text
-	}
-	return ""
-}
-
-// deliveryCommand returns the SMTP stage a delivery text names.
-func deliveryCommand(text string) string {
-	if i := strings.LastIndex(text, "(in reply to "); i >= 0 {
-		s := text[i+len("(in reply to "):]
-		switch {
-		case strings.HasPrefix(s, "RCPT TO"):
-			return "RCPT"
-		case strings.HasPrefix(s, "end of DATA"), strings.HasPrefix(s, "DATA"), strings.HasPrefix(s, "BDAT"):
-			return "DATA"
-		case strings.HasPrefix(s, "MAIL FROM"):
-			return "MAIL"
-		case strings.HasPrefix(s, "EHLO"), strings.HasPrefix(s, "HELO"), strings.HasPrefix(s, "LHLO"):
-			return "EHLO"
-		case strings.HasPrefix(s, "STARTTLS"):
-			return "STARTTLS"
-		}
-		return ""
-	}
-	switch {
-	case strings.Contains(text, "refused to talk to me"), strings.Contains(text, "initial server greeting"):
-		return "CONN"
-	case strings.Contains(text, "while sending RCPT TO"):
-		return "RCPT"
-	case strings.Contains(text, "while sending MAIL FROM"):
-		return "MAIL"
-	case strings.Contains(text, "while sending DATA"), strings.Contains(text, "while sending message body"),
-		strings.Contains(text, "while sending end of data"):
-		return "DATA"
-	case strings.Contains(text, "HLO handshake"):
-		return "EHLO"
-	case strings.Contains(text, "STARTTLS"):
-		return "STARTTLS"
-	case strings.HasPrefix(text, "connect to "), strings.Contains(text, ": connect to "):
-		return "CONN"
 	}
 	return ""
 }
