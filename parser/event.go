@@ -13,15 +13,17 @@ type Status uint8
 // map as delivered/relayed/expanded -> Sent, delayed -> Deferred,
 // failed -> Bounced.
 const (
-	StatusUnknown  Status = iota // not stated by the input
-	StatusSent                   // accepted by the next hop (Postfix status=sent, DSN delivered/relayed/expanded)
-	StatusDeferred               // temporary failure, will be retried (status=deferred, DSN delayed)
-	StatusBounced                // permanent failure, returned to sender (status=bounced, DSN failed)
-	StatusExpired                // gave up after the queue lifetime (qmgr status=expired)
-	StatusRejected               // refused by our own smtpd before queueing (NOQUEUE: reject)
+	StatusUnknown     Status = iota // not stated by the input
+	StatusSent                      // accepted by the next hop (Postfix status=sent, DSN delivered/relayed/expanded)
+	StatusDeferred                  // temporary failure, will be retried (status=deferred, DSN delayed)
+	StatusBounced                   // permanent failure, returned to sender (status=bounced, DSN failed)
+	StatusExpired                   // gave up after the queue lifetime (qmgr status=expired)
+	StatusRejected                  // refused by our own smtpd before queueing (NOQUEUE: reject)
+	StatusAutoReplied               // an auto-reply (vacation, out of office): the address exists, nothing failed
+	StatusComplained                // a feedback-loop complaint (ARF): the recipient reported the message
 )
 
-var statusNames = [...]string{"unknown", "sent", "deferred", "bounced", "expired", "rejected"}
+var statusNames = [...]string{"unknown", "sent", "deferred", "bounced", "expired", "rejected", "autoreplied", "complained"}
 
 // String returns the lower-case name used in reports and store keys.
 func (s Status) String() string {
@@ -47,6 +49,10 @@ func ParseStatus(s string) (Status, bool) {
 		return StatusExpired, true
 	case "rejected", "reject":
 		return StatusRejected, true
+	case "autoreplied":
+		return StatusAutoReplied, true
+	case "complained":
+		return StatusComplained, true
 	case "unknown":
 		return StatusUnknown, true
 	}
@@ -77,6 +83,7 @@ type Event struct {
 	MessageID string `json:"message_id,omitempty"` // Message-ID of the message that was (not) delivered, without <>
 	Sender    string `json:"sender,omitempty"`     // envelope sender (qmgr from=) or the returned original's From
 	Subject   string `json:"subject,omitempty"`    // Subject of the returned original, when a DSN carries it
+	OrigTo    string `json:"orig_to,omitempty"`    // To of the returned original, when a bounce carries it
 
 	Recipient     string `json:"recipient"`                // lower-cased address
 	OrigRecipient string `json:"orig_recipient,omitempty"` // address before aliasing (orig_to=, Original-Recipient)
@@ -88,6 +95,9 @@ type Event struct {
 	Command   string `json:"command,omitempty"`    // SMTP stage the reply answered: CONN, EHLO, MAIL, RCPT, DATA; empty if unknown
 	Text      string `json:"text,omitempty"`       // diagnostic text: the remote reply or the local explanation
 	Forward   string `json:"forward,omitempty"`    // new address named by a 251/551 style reply ("please try <x>")
+
+	Family   string `json:"family,omitempty"`   // who wrote a bounce message: "rfc3464", "postfix", "exim", "office365", ...; empty for log lines
+	Feedback string `json:"feedback,omitempty"` // ARF Feedback-Type of a complaint ("abuse", "opt-out", ...), with StatusComplained
 }
 
 // Domain returns the part of the recipient after the last '@', or "" if

@@ -23,6 +23,8 @@ import (
 //	           Result.Reason | Class | Action | Side | Enhanced | Code |
 //	           MatchedBy | Forward
 //	           (Event.Time is not stored here: it is the key's ts.)
+//	event v2:  v1 with 2 as version byte, then OrigTo | Family | Feedback;
+//	           v1 values are still read (those fields empty).
 //	rcpt v1:   1 | Events uvarint | n uvarint | n × (status uint8 | count uvarint) |
 //	           first ts | last ts | last id | LastStatus | LastCode |
 //	           LastEnhanced | LastReason | LastClass | LastAction | LastText |
@@ -31,6 +33,7 @@ import (
 //	schema:    version uint16 big-endian
 const (
 	eventCodecV1 = 1
+	eventCodecV2 = 2
 	rcptCodecV1  = 1
 )
 
@@ -140,13 +143,13 @@ func encodeRecord(b []byte, rec *Record) []byte {
 		n := 64
 		for _, s := range [...]string{ev.Source, ev.QueueID, ev.MessageID, ev.Sender, ev.Subject,
 			ev.Recipient, ev.OrigRecipient, ev.Enhanced, ev.RemoteMTA, ev.Command, ev.Text,
-			ev.Forward, r.Enhanced, r.MatchedBy, r.Forward} {
+			ev.Forward, r.Enhanced, r.MatchedBy, r.Forward, ev.OrigTo, ev.Family, ev.Feedback} {
 			n += len(s) + binary.MaxVarintLen64
 		}
 		b = make([]byte, 0, n)
 	}
 	e := enc{b}
-	e.u8(eventCodecV1)
+	e.u8(eventCodecV2)
 	e.str(ev.Source)
 	e.int(ev.Line)
 	e.str(ev.QueueID)
@@ -170,13 +173,17 @@ func encodeRecord(b []byte, rec *Record) []byte {
 	e.int(r.Code)
 	e.str(r.MatchedBy)
 	e.str(r.Forward)
+	e.str(ev.OrigTo)
+	e.str(ev.Family)
+	e.str(ev.Feedback)
 	return e.b
 }
 
 // decodeRecord is the inverse of encodeRecord; the caller sets Time.
 func decodeRecord(b []byte) (Record, error) {
 	d := dec{b: b}
-	if v := d.u8(); d.err == nil && v != eventCodecV1 {
+	v := d.u8()
+	if d.err == nil && v != eventCodecV1 && v != eventCodecV2 {
 		return Record{}, fmt.Errorf("%w: event encoding version %d", errBadValue, v)
 	}
 	var rec Record
@@ -205,6 +212,11 @@ func decodeRecord(b []byte) (Record, error) {
 	r.Code = d.int()
 	r.MatchedBy = d.str()
 	r.Forward = d.str()
+	if v >= eventCodecV2 {
+		ev.OrigTo = d.str()
+		ev.Family = d.str()
+		ev.Feedback = d.str()
+	}
 	return rec, d.done()
 }
 

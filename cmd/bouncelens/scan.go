@@ -65,6 +65,7 @@ func setupScan(fs *flag.FlagSet) runFunc {
 // scanResult sums up one scan run.
 type scanResult struct {
 	inputs, events, newEvents, dups, skipped int
+	anonymous                                int // complaints whose recipient the report redacted: not stored
 	firstSkips                               []error
 	failed                                   []error // inputs that could not be read to the end
 }
@@ -162,6 +163,10 @@ func scanAll(ctx context.Context, db *store.DB, e *env, o *scanOptions, inputs [
 				fmt.Fprintf(e.stderr, "bouncelens scan: %v\n", err)
 				break
 			}
+			if ev.Recipient == "" {
+				res.anonymous++
+				continue
+			}
 			res.events++
 			batch = append(batch, store.Record{Event: ev, Result: cache.classify(&ev)})
 			if len(batch) == cap(batch) {
@@ -208,6 +213,9 @@ func printScanSummary(w io.Writer, res scanResult, quiet, verbose bool) {
 		plural(res.inputs, "input"), plural(res.events, "event"), res.newEvents, res.dups)
 	if res.skipped > 0 {
 		fmt.Fprintf(w, ", %s skipped (first: %v)", plural(res.skipped, "record"), res.firstSkips[0])
+	}
+	if res.anonymous > 0 {
+		fmt.Fprintf(w, ", %s without a recipient not stored", plural(res.anonymous, "complaint"))
 	}
 	fmt.Fprintln(w)
 	if verbose && res.skipped > 0 {
@@ -262,6 +270,8 @@ func classifyInput(ev *parser.Event) classify.Input {
 		Deferred:  ev.Status == parser.StatusDeferred,
 		Expired:   ev.Status == parser.StatusExpired,
 		Failed:    ev.Status == parser.StatusBounced || ev.Status == parser.StatusRejected,
+		Feedback:  ev.Status == parser.StatusComplained,
+		AutoReply: ev.Status == parser.StatusAutoReplied,
 	}
 }
 

@@ -158,7 +158,7 @@ func TestParseErrors(t *testing.T) {
 		{"empty", "", parser.ErrBadMessage},
 		{"binary", "\x00\x01\x02\x03", parser.ErrBadMessage},
 		{"plain", "Subject: hi\n\nhello\n", parser.ErrNotReport},
-		{"feedback report", "Content-Type: multipart/report; report-type=feedback-report; boundary=b\n\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n--b--\n", parser.ErrNotReport},
+		{"read receipt", "Content-Type: multipart/report; report-type=disposition-notification; boundary=b\n\n--b\nContent-Type: message/disposition-notification\n\nDisposition: manual-action/MDN-sent-manually; displayed\n--b--\n", parser.ErrNotReport},
 		{"header too large", "Subject: " + strings.Repeat("x", DefaultMaxHeaderBytes) + "\n\n", parser.ErrBadMessage},
 		{"report without recipients", "Content-Type: message/delivery-status\n\nReporting-MTA: dns; x\n", parser.ErrNoRecipientDSN},
 	}
@@ -239,11 +239,12 @@ func FuzzParse(f *testing.F) {
 				continue
 			}
 			switch ev.Status {
-			case parser.StatusUnknown, parser.StatusSent, parser.StatusDeferred, parser.StatusBounced, parser.StatusExpired:
+			case parser.StatusUnknown, parser.StatusSent, parser.StatusDeferred, parser.StatusBounced, parser.StatusExpired,
+				parser.StatusAutoReplied, parser.StatusComplained:
 			default:
 				t.Fatalf("event with status %v: %+v", ev.Status, ev)
 			}
-			if ev.Recipient == "" || ev.Recipient != strings.ToLower(ev.Recipient) {
+			if ev.Recipient == "" && ev.Status != parser.StatusComplained || ev.Recipient != strings.ToLower(ev.Recipient) {
 				t.Fatalf("bad event %+v", ev)
 			}
 			if ev.Source != "fuzz" {

@@ -13,24 +13,15 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 )
 
-// events turns the collected reports into events, one per recipient group
-// that names an address. A recipient reported twice with the same outcome
-// (two report parts) is kept once.
-func (w *walker) events() []parser.Event {
-	var (
-		evs     []parser.Event
-		seen    = map[string]bool{}
-		date    = parseDate(w.date)
-		orig    = originalOf(w.orig)
-		reports = w.reports
-	)
-	for _, body := range reports {
+// rfc3464 reads the recipients of the message's delivery-status parts
+// (dsn.md section 2), one event per recipient group that names an address.
+// Status, Enhanced and Time are settled here, from the report's own fields;
+// finish fills in the rest.
+func rfc3464(m *bounce) []parser.Event {
+	var evs []parser.Event
+	for _, body := range m.reports {
 		rep := parseReport(body)
 		arrival := parseDate(rep.msg[fArrivalDate])
-		sender := orig.sender
-		if sender == "" {
-			sender = address(rep.msg[fSender])
-		}
 		for g := range rep.rcpts {
 			f := &rep.rcpts[g]
 			if !hasAddress(f) {
@@ -48,11 +39,9 @@ func (w *walker) events() []parser.Event {
 			}
 			ev := parser.Event{
 				QueueID:       token(rep.msg[fQueueID]),
-				MessageID:     orig.messageID,
-				Sender:        sender,
-				Subject:       orig.subject,
-				Recipient:     strings.ToLower(rcpt),
-				OrigRecipient: strings.ToLower(address(f[fOrigRcpt])),
+				Sender:        address(rep.msg[fSender]),
+				Recipient:     rcpt,
+				OrigRecipient: address(f[fOrigRcpt]),
 				Text:          diagnosticText(f[fDiagnostic]),
 				RemoteMTA:     mtaName(f[fRemoteMTA]),
 			}
@@ -60,31 +49,15 @@ func (w *walker) events() []parser.Event {
 			action := actionStatus(f[fAction])
 			ev.Enhanced = enhancedCode(f[fStatus], ev.Text, action, ev.Code)
 			ev.Status = action
-			switch {
-			case ev.Status == parser.StatusUnknown:
+			if ev.Status == parser.StatusUnknown {
 				ev.Status = statusOfClass(ev.Enhanced, ev.Code)
-			case ev.Status == parser.StatusBounced && strings.HasPrefix(ev.Enhanced, "4."):
-				// A failure with a temporary status is a message that
-				// outlived the queue lifetime: Postfix writes
-				// "Action: failed" + "Status: 4.4.1" for expired mail
-				// (dsn.md section 3).
-				ev.Status = parser.StatusExpired
 			}
-			ev.Command = smtpcode.Stage(ev.Text)
-			ev.Forward = parser.ForwardAddress(ev.Code, ev.Enhanced, ev.Text, ev.Recipient)
 			switch t := parseDate(f[fLastAttempt]); {
 			case !t.IsZero():
 				ev.Time = t
 			case !arrival.IsZero():
 				ev.Time = arrival
-			default:
-				ev.Time = date
 			}
-			key := ev.Recipient + "\x00" + ev.Status.String() + "\x00" + ev.Enhanced + "\x00" + ev.Text
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
 			evs = append(evs, ev)
 		}
 	}
@@ -93,7 +66,7 @@ func (w *walker) events() []parser.Event {
 
 // original is what the events take from the returned original message.
 type original struct {
-	messageID, sender, subject string
+	messageID, sender, to, subject string
 }
 
 func originalOf(h *gomail.Header) original {
@@ -111,6 +84,12 @@ func originalOf(h *gomail.Header) original {
 	} else {
 		o.sender = address(h.Get("From"))
 	}
+	if list, err := h.AddressList("To"); err == nil && len(list) > 0 {
+		o.to = strings.ToLower(list[0].Address)
+	} else {
+		o.to = strings.ToLower(address(h.Get("To")))
+	}
+	o.to = strings.ToValidUTF8(o.to, "\uFFFD")
 	subj, _ := h.Subject() // the raw value on a decoding error
 	o.subject = strings.Join(strings.Fields(subj), " ")
 	o.messageID = strings.ToValidUTF8(o.messageID, "\uFFFD")

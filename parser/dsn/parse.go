@@ -152,17 +152,18 @@ func parse(r io.Reader, o *Options) ([]parser.Event, error) {
 	// skipped anyway.
 	w := &walker{o: o}
 	w.walkMessage(message.Header{Header: h}, br, 0)
-	if len(w.reports) == 0 {
-		if w.err != nil && w.isReport {
-			return nil, fmt.Errorf("%w: %v", parser.ErrBadMessage, w.err)
-		}
-		return nil, fmt.Errorf("%w: content type %s", parser.ErrNotReport, w.topType)
+	m := w.bounce()
+	evs := decode(m)
+	if len(evs) > 0 {
+		return evs, nil
 	}
-	evs := w.events()
-	if len(evs) == 0 {
+	switch {
+	case len(w.reports) > 0:
 		return nil, parser.ErrNoRecipientDSN
+	case w.err != nil && w.isReport:
+		return nil, fmt.Errorf("%w: %v", parser.ErrBadMessage, w.err)
 	}
-	return evs, nil
+	return nil, fmt.Errorf("%w: content type %s", parser.ErrNotReport, w.topType)
 }
 
 // readMessageHeader reads a header block of at most limit bytes from r,
@@ -206,15 +207,24 @@ func skipPrologue(br *bufio.Reader) {
 }
 
 // walker collects, from one message and the messages it carries, the
-// delivery-status bodies and the header of the returned original.
+// delivery-status and feedback-report bodies, the human-readable text and
+// the header of the returned original.
 type walker struct {
-	o        *Options
-	topType  string // content type of the message, for ErrNotReport
-	isReport bool   // multipart/report; report-type=delivery-status
-	date     string // Date of the message holding the report
-	reports  [][]byte
-	orig     *mail.Header
-	err      error // first error that cut the walk short
+	o          *Options
+	header     message.Header // top-level header of the walked message
+	topType    string         // content type of the message, for ErrNotReport
+	reportType string         // report-type parameter of a multipart/report, lower case
+	isReport   bool           // multipart/report; report-type=delivery-status
+	date       string         // Date of the message holding the report
+	reports    [][]byte
+	feedback   [][]byte // message/feedback-report bodies
+	texts      []string // decoded text/plain parts before the returned original
+	htmls      []string // decoded text/html parts before the returned original
+	textBytes  int64    // bytes kept in texts and htmls, at most MaxPartBytes
+	afterOrig  bool     // the returned original has been seen: later text is its body
+	orig       *mail.Header
+	inner      *walker // a message/rfc822 part seen before any report: maybe a forwarded bounce
+	err        error   // first error that cut the walk short
 }
 
 // walkMessage walks a message whose header has been read and whose body is
@@ -228,10 +238,12 @@ func (w *walker) walkMessage(h message.Header, body io.Reader, depth int) {
 	// QUIRK: an unknown charset or transfer encoding still gives a readable
 	// entity (raw bytes); use it.
 	mt, params := contentType(&e.Header)
+	w.header = e.Header
 	w.topType = mt
 	if rt := params["report-type"]; rt != "" {
-		w.topType += "; report-type=" + strings.ToLower(rt)
-		w.isReport = mt == "multipart/report" && strings.EqualFold(rt, "delivery-status")
+		w.reportType = strings.ToLower(rt)
+		w.topType += "; report-type=" + w.reportType
+		w.isReport = mt == "multipart/report" && w.reportType == "delivery-status"
 	}
 	w.date = e.Header.Get("Date")
 	w.walk(e, mt, params, depth, 0, 0, "")
@@ -259,8 +271,15 @@ func (w *walker) walk(e *message.Entity, mt string, params map[string]string, de
 			w.fail(fmt.Errorf("reading %s: %v", mt, err)) // keep what was read
 		}
 		w.reports = append(w.reports, b)
+	case mt == "message/feedback-report":
+		b, err := readCapped(e.Body, w.o.MaxPartBytes)
+		if err != nil {
+			w.fail(fmt.Errorf("reading %s: %v", mt, err))
+		}
+		w.feedback = append(w.feedback, b)
 	case mt == "message/rfc822" || mt == "message/global":
-		if len(w.reports) > 0 || depth+1 >= maxMessageDepth {
+		w.afterOrig = true
+		if len(w.reports) > 0 || len(w.feedback) > 0 || depth+1 >= maxMessageDepth {
 			if w.orig == nil {
 				w.orig = w.readHeader(e.Body, false)
 			}
@@ -282,16 +301,43 @@ func (w *walker) walk(e *message.Entity, mt string, params map[string]string, de
 		case w.orig == nil:
 			w.orig = &mail.Header{Header: message.Header{Header: h}}
 		}
+		if w.inner == nil {
+			w.inner = sub
+		}
 	case mt == "text/rfc822-headers" || mt == "message/rfc822-headers" || mt == "message/global-headers":
+		w.afterOrig = true
 		if w.orig == nil {
 			w.orig = w.readHeader(e.Body, true)
 		}
 	case nest == 1 && pos == 2 && parent == "multipart/report" && w.orig == nil:
 		// The third part of a report is the returned original, whatever its
 		// label (text/plain, application/octet-stream are seen).
+		w.afterOrig = true
 		if h := w.readHeader(e.Body, true); h != nil && (h.Has("From") || h.Has("Message-Id")) {
 			w.orig = h
 		}
+	case (mt == "text/plain" || mt == "text/html") && !w.afterOrig:
+		w.readText(e.Body, mt == "text/html")
+	}
+}
+
+// readText keeps a decoded text part, within MaxPartBytes for all the text
+// of the message.
+func (w *walker) readText(body io.Reader, html bool) {
+	left := w.o.MaxPartBytes - w.textBytes
+	if left <= 0 {
+		return
+	}
+	b, err := readCapped(body, left)
+	if err != nil && len(b) == 0 {
+		return
+	}
+	w.textBytes += int64(len(b))
+	t := strings.ToValidUTF8(string(b), "\uFFFD")
+	if html {
+		w.htmls = append(w.htmls, t)
+	} else {
+		w.texts = append(w.texts, t)
 	}
 }
 

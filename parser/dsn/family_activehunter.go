@@ -1,0 +1,4 @@
+package dsn
+
+// famActiveHunter: not recognised yet.
+var famActiveHunter = family{name: "activehunter"}

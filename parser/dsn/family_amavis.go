@@ -1,0 +1,4 @@
+package dsn
+
+// famAmavis: not recognised yet.
+var famAmavis = family{name: "amavis"}

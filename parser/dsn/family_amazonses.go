@@ -1,0 +1,4 @@
+package dsn
+
+// famAmazonSES: not recognised yet.
+var famAmazonSES = family{name: "amazonses"}

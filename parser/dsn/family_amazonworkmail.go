@@ -1,0 +1,4 @@
+package dsn
+
+// famAmazonWorkMail: not recognised yet.
+var famAmazonWorkMail = family{name: "amazonworkmail"}

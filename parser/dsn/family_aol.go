@@ -1,0 +1,4 @@
+package dsn
+
+// famAOL: not recognised yet.
+var famAOL = family{name: "aol"}

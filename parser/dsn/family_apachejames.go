@@ -1,0 +1,4 @@
+package dsn
+
+// famApacheJames: not recognised yet.
+var famApacheJames = family{name: "apachejames"}

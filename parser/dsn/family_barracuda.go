@@ -1,0 +1,4 @@
+package dsn
+
+// famBarracuda: not recognised yet.
+var famBarracuda = family{name: "barracuda"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famBigfoot: not recognised yet.
+var famBigfoot = family{name: "bigfoot"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famBiglobe: not recognised yet.
+var famBiglobe = family{name: "biglobe"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famCourier: not recognised yet.
+var famCourier = family{name: "courier"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famDomino: not recognised yet.
+var famDomino = family{name: "domino"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famEinsUndEins: not recognised yet.
+var famEinsUndEins = family{name: "einsundeins"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famExchange2003: not recognised yet.
+var famExchange2003 = family{name: "exchange2003"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famExim: not recognised yet.
+var famExim = family{name: "exim"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famEZweb: not recognised yet.
+var famEZweb = family{name: "ezweb"}

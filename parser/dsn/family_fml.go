@@ -1,0 +1,4 @@
+package dsn
+
+// famFML: not recognised yet.
+var famFML = family{name: "fml"}

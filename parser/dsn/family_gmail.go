@@ -1,0 +1,4 @@
+package dsn
+
+// famGmail: not recognised yet.
+var famGmail = family{name: "gmail"}

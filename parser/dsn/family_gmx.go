@@ -1,0 +1,4 @@
+package dsn
+
+// famGMX: not recognised yet.
+var famGMX = family{name: "gmx"}

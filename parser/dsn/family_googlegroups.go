@@ -1,0 +1,4 @@
+package dsn
+
+// famGoogleGroups: not recognised yet.
+var famGoogleGroups = family{name: "googlegroups"}

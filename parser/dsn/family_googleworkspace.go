@@ -1,0 +1,4 @@
+package dsn
+
+// famGoogleWorkspace: not recognised yet.
+var famGoogleWorkspace = family{name: "googleworkspace"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famIMailServer: not recognised yet.
+var famIMailServer = family{name: "imailserver"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famInterScanMSS: not recognised yet.
+var famInterScanMSS = family{name: "interscanmss"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famKDDI: not recognised yet.
+var famKDDI = family{name: "kddi"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famMailFoundry: not recognised yet.
+var famMailFoundry = family{name: "mailfoundry"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famMailMarshalSMTP: not recognised yet.
+var famMailMarshalSMTP = family{name: "mailmarshalsmtp"}

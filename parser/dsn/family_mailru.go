@@ -1,0 +1,4 @@
+package dsn
+
+// famMailRu: not recognised yet.
+var famMailRu = family{name: "mailru"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famMcAfee: not recognised yet.
+var famMcAfee = family{name: "mcafee"}

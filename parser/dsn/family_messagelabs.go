@@ -1,0 +1,4 @@
+package dsn
+
+// famMessageLabs: not recognised yet.
+var famMessageLabs = family{name: "messagelabs"}

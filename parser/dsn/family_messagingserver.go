@@ -1,0 +1,4 @@
+package dsn
+
+// famMessagingServer: not recognised yet.
+var famMessagingServer = family{name: "messagingserver"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famMFilter: not recognised yet.
+var famMFilter = family{name: "mfilter"}

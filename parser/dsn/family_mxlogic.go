@@ -1,0 +1,4 @@
+package dsn
+
+// famMXLogic: not recognised yet.
+var famMXLogic = family{name: "mxlogic"}

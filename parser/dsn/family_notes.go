@@ -1,0 +1,4 @@
+package dsn
+
+// famNotes: not recognised yet.
+var famNotes = family{name: "notes"}

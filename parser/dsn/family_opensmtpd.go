@@ -1,0 +1,4 @@
+package dsn
+
+// famOpenSMTPD: not recognised yet.
+var famOpenSMTPD = family{name: "opensmtpd"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famOutlook: not recognised yet.
+var famOutlook = family{name: "outlook"}

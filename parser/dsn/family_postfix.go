@@ -1,0 +1,4 @@
+package dsn
+
+// famPostfix: not recognised yet.
+var famPostfix = family{name: "postfix"}

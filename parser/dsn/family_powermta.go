@@ -1,0 +1,4 @@
+package dsn
+
+// famPowerMTA: not recognised yet.
+var famPowerMTA = family{name: "powermta"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famQmail: not recognised yet.
+var famQmail = family{name: "qmail"}

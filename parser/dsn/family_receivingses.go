@@ -1,0 +1,4 @@
+package dsn
+
+// famReceivingSES: not recognised yet.
+var famReceivingSES = family{name: "receivingses"}

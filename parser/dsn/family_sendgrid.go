@@ -1,0 +1,4 @@
+package dsn
+
+// famSendGrid: not recognised yet.
+var famSendGrid = family{name: "sendgrid"}

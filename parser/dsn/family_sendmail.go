@@ -1,0 +1,4 @@
+package dsn
+
+// famSendmail: not recognised yet.
+var famSendmail = family{name: "sendmail"}

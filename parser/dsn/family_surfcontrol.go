@@ -1,0 +1,4 @@
+package dsn
+
+// famSurfControl: not recognised yet.
+var famSurfControl = family{name: "surfcontrol"}

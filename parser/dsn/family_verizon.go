@@ -1,0 +1,4 @@
+package dsn
+
+// famVerizon: not recognised yet.
+var famVerizon = family{name: "verizon"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famX2: not recognised yet.
+var famX2 = family{name: "x2"}

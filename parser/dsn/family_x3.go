@@ -1,0 +1,4 @@
+package dsn
+
+// famX3: not recognised yet.
+var famX3 = family{name: "x3"}

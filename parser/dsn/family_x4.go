@@ -1,0 +1,4 @@
+package dsn
+
+// famX4: not recognised yet.
+var famX4 = family{name: "x4"}

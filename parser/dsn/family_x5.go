@@ -1,0 +1,4 @@
+package dsn
+
+// famX5: not recognised yet.
+var famX5 = family{name: "x5"}

@@ -1,0 +1,4 @@
+package dsn
+
+// famYahoo: not recognised yet.
+var famYahoo = family{name: "yahoo"}

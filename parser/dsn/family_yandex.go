@@ -1,0 +1,4 @@
+package dsn
+
+// famYandex: not recognised yet.
+var famYandex = family{name: "yandex"}

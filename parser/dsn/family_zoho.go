@@ -1,0 +1,4 @@
+package dsn
+
+// famZoho: not recognised yet.
+var famZoho = family{name: "zoho"}

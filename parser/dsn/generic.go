@@ -1,0 +1,131 @@
+package dsn
+
+import (
+	"strings"
+
+	"bouncelens/parser"
+	"bouncelens/parser/smtpcode"
+)
+
+// bounceSenders are the local parts of the From address of bounces.
+var bounceSenders = []string{"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon", "mdaemon", "bounce", "bounces", "no-reply-bounce"}
+
+// bounceSubjects are words of the Subject of bounces, lower case, in the
+// languages seen.
+var bounceSubjects = []string{
+	"undeliver", "undelivered", "delivery fail", "delivery status notification",
+	"returned mail", "failure notice", "mail delivery", "delivery problem",
+	"non remis", "unzustellbar", "nicht zustellbar", "non recapitabile", "olevererbart",
+	"onbestelbaar", "no se puede entregar", "delivery report", "nondeliverable",
+	"could not be delivered", "mail system error", "message not delivered", "rejected",
+}
+
+// originalMarkers start the returned original in bounces without MIME
+// parts; the generic decoder reads the text before them.
+var originalMarkers = []string{
+	"------ This is a copy of", "--- Below this line is a copy", "----- Original message",
+	"-----Original Message", "----- Unsent message follows", "------- Returned Message",
+	"Original message follows", "----- The header of the original message",
+	"Received:", "Return-Path:",
+}
+
+// looksLikeBounce reports whether the message has the generic marks of a
+// bounce (dsn.md section 6.10, catch-all): a daemon sender, a bounce
+// subject or X-Failed-Recipients.
+func looksLikeBounce(m *bounce) bool {
+	if m.header.Has("X-Failed-Recipients") {
+		return true
+	}
+	local, _, _ := strings.Cut(m.from, "@")
+	for _, s := range bounceSenders {
+		if local == s {
+			return true
+		}
+	}
+	subj := strings.ToLower(m.subject)
+	for _, s := range bounceSubjects {
+		if strings.Contains(subj, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeGeneric reads a bounce of no known family: recipients from
+// X-Failed-Recipients, else the addresses on lines of the text (before the
+// returned original) that carry a reply or enhanced status code, else the
+// first address in the text. The diagnostic is the text from the first line
+// with a code, to the next blank line. It returns nothing for a message
+// that does not look like a bounce at all.
+func decodeGeneric(m *bounce) []parser.Event {
+	if !looksLikeBounce(m) {
+		return nil
+	}
+	text, _ := beforeAny(m.body, originalMarkers...)
+	diag := genericDiagnostic(text)
+	var rcpts []string
+	for _, r := range strings.Split(m.header.Get("X-Failed-Recipients"), ",") {
+		if a := findAddress(r); a != "" {
+			rcpts = append(rcpts, a)
+		}
+	}
+	if len(rcpts) == 0 {
+		if a := findAddress(diag); a != "" && !isOwnAddress(m, a) {
+			rcpts = append(rcpts, a)
+		}
+	}
+	if len(rcpts) == 0 {
+		for _, line := range strings.Split(text, "\n") {
+			if a := findAddress(line); a != "" && !isOwnAddress(m, a) {
+				rcpts = append(rcpts, a)
+				break
+			}
+		}
+	}
+	evs := make([]parser.Event, 0, len(rcpts))
+	for _, r := range rcpts {
+		evs = append(evs, parser.Event{Recipient: r, Text: diag, Status: parser.StatusBounced})
+	}
+	return evs
+}
+
+// genericDiagnostic returns the paragraph of text that starts at the first
+// line with a reply code or an enhanced status code, or "".
+func genericDiagnostic(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		if smtpcode.FindReply(line) == 0 && smtpcode.FindEnhanced(line, 0) == "" {
+			continue
+		}
+		var b strings.Builder
+		for _, l := range lines[i:] {
+			l = strings.TrimSpace(l)
+			if l == "" {
+				break
+			}
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(l)
+			if b.Len() > 1000 {
+				break
+			}
+		}
+		return b.String()
+	}
+	return ""
+}
+
+// isOwnAddress reports whether a is the bounce's own From or To, or the
+// returned original's sender: addresses a bounce names that are not the
+// failed recipient.
+func isOwnAddress(m *bounce, a string) bool {
+	a = strings.ToLower(a)
+	if a == m.from {
+		return true
+	}
+	if to := strings.ToLower(address(m.header.Get("To"))); a == to {
+		return true
+	}
+	return originalOf(m.orig).sender == a
+}
