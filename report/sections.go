@@ -249,22 +249,30 @@ func ByCode(counts []store.Count, top int) Table {
 // CodeTitle returns the catalog title of the enhanced code when it is
 // specific (not X.0.0), else of the reply code, else "".
 func CodeTitle(code int, enhanced string) string {
+	if e, ok := CodeEntry(code, enhanced); ok {
+		return e.Title
+	}
+	return ""
+}
+
+// CodeEntry returns the catalog entry that best explains a reply: the
+// enhanced code when it is specific (not X.0.0), else the reply code, else
+// the X.0.0 entry; false when the catalog has none of them.
+func CodeEntry(code int, enhanced string) (catalog.Entry, bool) {
 	if enhanced != "" && !strings.HasSuffix(enhanced, ".0.0") {
 		if e, ok := catalog.Lookup(enhanced); ok {
-			return e.Title
+			return e, true
 		}
 	}
 	if code != 0 {
 		if e, ok := catalog.Lookup(strconv.Itoa(code)); ok {
-			return e.Title
+			return e, true
 		}
 	}
 	if enhanced != "" {
-		if e, ok := catalog.Lookup(enhanced); ok {
-			return e.Title
-		}
+		return catalog.Lookup(enhanced)
 	}
-	return ""
+	return catalog.Entry{}, false
 }
 
 // ByDay counts events per UTC day and status, oldest day first.

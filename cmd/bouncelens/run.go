@@ -54,7 +54,7 @@ type command struct {
 type runFunc func(ctx context.Context, e *env, args []string) int
 
 // commands is the flat subcommand table, in the order help lists them.
-var commands = []*command{scanCmd, reportCmd, explainCmd, compareCmd, movedCmd}
+var commands = []*command{scanCmd, reportCmd, decodeCmd, explainCmd, compareCmd, movedCmd}
 
 func lookup(name string) *command {
 	for _, c := range commands {
@@ -126,6 +126,7 @@ Commands:
 Examples:
 	bouncelens scan /var/log/mail.log /var/log/mail.log.1.gz ~/Maildir/.Bounces
 	bouncelens report --since 2026-11-01 --format markdown
+	bouncelens decode ~/Maildir/.Bounces --format jsonl
 	bouncelens explain "551 5.1.6"
 	bouncelens moved --format csv > moved.csv
 

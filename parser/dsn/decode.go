@@ -66,7 +66,8 @@ func (w *walker) bounce() *bounce {
 //  3. the delivery-status parts give the recipients, and the family's fix
 //     (if any) completes them from its text;
 //  4. without a usable report, the family's text decoder reads the body;
-//  5. no family: an auto-reply gives one autoreplied event for its sender;
+//  5. no family and no generic bounce mark: an auto-reply gives one
+//     autoreplied event for its sender;
 //  6. otherwise the generic text decoder tries X-Failed-Recipients and
 //     addresses near reply codes, as the "unknown" family;
 //  7. still nothing: a message attached before any report (a bounce
@@ -91,7 +92,7 @@ func decode(m *bounce) []parser.Event {
 	if len(evs) == 0 && len(m.reports) == 0 && fam != nil && fam.text != nil {
 		evs = fam.text(m)
 	}
-	if len(evs) == 0 && len(m.reports) == 0 && fam == nil {
+	if len(evs) == 0 && len(m.reports) == 0 && fam == nil && !looksLikeBounce(m) {
 		if evs = decodeAutoReply(m); len(evs) > 0 {
 			name = "rfc3834"
 		}
