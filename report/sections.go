@@ -35,8 +35,21 @@ var statusColumns = []parser.Status{
 	parser.StatusExpired, parser.StatusRejected,
 }
 
-// isFailure reports whether s is a failure outcome (everything but sent).
-func isFailure(s parser.Status) bool { return s != parser.StatusSent && s != parser.StatusUnknown }
+// isDelivery reports whether s is the outcome of a delivery attempt: not
+// an auto-reply or a complaint, which the summary counts apart.
+func isDelivery(s parser.Status) bool {
+	return s != parser.StatusAutoReplied && s != parser.StatusComplained
+}
+
+// isFailure reports whether s is a failure outcome: not sent, and not an
+// auto-reply or a complaint, which say nothing failed.
+func isFailure(s parser.Status) bool {
+	switch s {
+	case parser.StatusSent, parser.StatusUnknown, parser.StatusAutoReplied, parser.StatusComplained:
+		return false
+	}
+	return true
+}
 
 // Summary counts events by delivery status, with each status's share.
 func Summary(counts []store.Count) Table {
@@ -53,10 +66,11 @@ func Summary(counts []store.Count) Table {
 			{Name: "STATUS"}, {Name: "EVENTS", Numeric: true}, {Name: "SHARE %", Key: "share_pct", Numeric: true},
 		},
 	}
-	statuses := append(append([]parser.Status{}, statusColumns...), parser.StatusUnknown)
+	statuses := append(append([]parser.Status{}, statusColumns...),
+		parser.StatusAutoReplied, parser.StatusComplained, parser.StatusUnknown)
 	for _, s := range statuses {
 		n, ok := by[s]
-		if !ok && s == parser.StatusUnknown {
+		if !ok && (s == parser.StatusUnknown || s == parser.StatusAutoReplied || s == parser.StatusComplained) {
 			continue
 		}
 		t.Rows = append(t.Rows, []string{s.String(), u(n), pct(n, total)})
@@ -133,6 +147,9 @@ func ByDomain(counts []store.Count, top int) Table {
 	by := map[string]map[parser.Status]uint64{}
 	totals := map[string]uint64{}
 	for _, c := range counts {
+		if !isDelivery(c.Status) {
+			continue
+		}
 		d := c.Domain
 		if d == "" {
 			d = "(none)"
@@ -279,6 +296,9 @@ func CodeEntry(code int, enhanced string) (catalog.Entry, bool) {
 func ByDay(counts []store.Count) Table {
 	by := map[time.Time]map[parser.Status]uint64{}
 	for _, c := range counts {
+		if !isDelivery(c.Status) {
+			continue
+		}
 		m := by[c.Day]
 		if m == nil {
 			m = map[parser.Status]uint64{}

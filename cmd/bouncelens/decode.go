@@ -42,7 +42,8 @@ line, for pipes and jq), csv (for spreadsheets). The fields:
 	remote_mta, text   the server that answered and what it said
 	date               when it happened
 	message_id, from, to, subject   of the returned original, when included
-	meaning, fix       the catalog's one line on the code
+	meaning, fix       the catalog's one line on the code (on the reason when
+	                   the bounce gives no code)
 
 Exit status: 0 when every message was read, 3 when some were skipped
 (not a bounce, unreadable MIME), 1 when an input could not be read, 2 for
@@ -119,6 +120,11 @@ func newDecoded(ev *parser.Event, r classify.Result, index int) decoded {
 	}
 	if e, ok := report.CodeEntry(ev.Code, ev.Enhanced); ok {
 		d.Meaning, d.Fix = firstSentence(e.Meaning), firstSentence(e.Fix)
+	} else {
+		// No code (a complaint, an auto-reply, a text-only bounce): the
+		// taxonomy's words on the reason.
+		info := classify.Describe(r.Reason)
+		d.Meaning, d.Fix = info.Meaning, info.ActionNote
 	}
 	return d
 }

@@ -93,7 +93,8 @@ func run(ctx context.Context, args []string, e *env) int {
 		return exitUsage
 	}
 	fs, runner := newFlagSet(c)
-	if err := fs.Parse(args[1:]); err != nil {
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			commandUsage(e.stdout, c, fs)
 			return exitOK
@@ -101,7 +102,34 @@ func run(ctx context.Context, args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "bouncelens %s: %v\nrun 'bouncelens help %s'\n", c.Name, err, c.Name)
 		return exitUsage
 	}
-	return runner(ctx, e, fs.Args())
+	return runner(ctx, e, pos)
+}
+
+// parseInterspersed parses flags wherever they are among the arguments
+// ("decode DIR --format jsonl" as well as "decode --format jsonl DIR") and
+// returns the other arguments in order. "-" is an argument (standard
+// input); after "--" everything is.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		before := len(args)
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if before > len(rest) && len(rest) > 0 && args[before-len(rest)-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		i := 0
+		for i < len(rest) && (rest[i] == "-" || !strings.HasPrefix(rest[i], "-")) {
+			i++
+		}
+		pos = append(pos, rest[:i]...)
+		if i == len(rest) {
+			return pos, nil
+		}
+		args = rest[i:]
+	}
 }
 
 // newFlagSet returns c's flag set and the runner bound to its flags.

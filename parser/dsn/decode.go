@@ -105,6 +105,9 @@ func decode(m *bounce) []parser.Event {
 	if len(evs) == 0 && m.inner != nil {
 		return decode(m.inner)
 	}
+	if m.orig == nil && len(evs) > 0 && len(m.reports) == 0 {
+		m.orig = inlineOriginal(m.body)
+	}
 	return finish(m, evs, name)
 }
 

@@ -1,7 +1,12 @@
 package dsn
 
 import (
+	"bufio"
 	"strings"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
 
 	"bouncelens/parser"
 	"bouncelens/parser/smtpcode"
@@ -128,4 +133,46 @@ func isOwnAddress(m *bounce, a string) bool {
 		return true
 	}
 	return originalOf(m.orig).sender == a
+}
+
+// copyMarkers introduce the returned original inside the text of bounces
+// without MIME parts (Exim, qmail, old Sendmail, Courier, ...).
+var copyMarkers = []string{
+	"------ This is a copy of", "----- This is a copy of", "--- Below this line is a copy",
+	"----- Original message", "-----Original Message", "----- Unsent message follows",
+	"------- Returned Message", "Original message follows", "----- The header of the original message",
+	"------ Original message", "--- Original message", "Original message headers:",
+	"----- Transcript of session follows", "The original message was",
+}
+
+// inlineOriginal reads the header of a returned original quoted in a
+// bounce's text: the header block that starts at the first line beginning
+// "Return-Path:", "Received:", "From:" or "Message-Id:" after one of
+// copyMarkers. It returns nil when there is none, or when the block has
+// neither From nor Message-Id.
+func inlineOriginal(body string) *mail.Header {
+	start := -1
+	for _, mk := range copyMarkers {
+		if i := indexFold(body, mk); i >= 0 && (start < 0 || i < start) {
+			start = i
+		}
+	}
+	if start < 0 {
+		return nil
+	}
+	rest := body[start:]
+	off := -1
+	for _, f := range []string{"\nReturn-Path:", "\nReceived:", "\nFrom:", "\nMessage-Id:"} {
+		if i := indexFold(rest, f); i >= 0 && (off < 0 || i < off) {
+			off = i
+		}
+	}
+	if off < 0 {
+		return nil
+	}
+	h, _ := textproto.ReadHeader(bufio.NewReader(strings.NewReader(rest[off+1:])))
+	if h.Len() == 0 || !h.Has("From") && !h.Has("Message-Id") {
+		return nil
+	}
+	return &mail.Header{Header: message.Header{Header: h}}
 }
