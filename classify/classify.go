@@ -140,6 +140,10 @@ func command(cmd, text string) string {
 	return smtpcode.Stage(text)
 }
 
+// rcptHints are texts that only a reply to RCPT TO carries: Postfix's
+// smtpd restriction wording, and the stage tags some MTAs print.
+var rcptHints = []string{"recipient address rejected", "[rcpt_to]", "smtp:rcpt ", "rcpt to:<"}
+
 // decide runs steps 0 to 8 of taxonomy 2.3; the first step with an answer
 // wins.
 func (ev *event) decide() decision {
@@ -157,11 +161,6 @@ func (ev *event) decide() decision {
 		}
 		return decision{reason: Delivered, by: byStatus}
 	}
-	// A final give-up is expired whatever the last deferral said (H4); that
-	// reason is the text's, which the caller keeps as last_reason.
-	if in.Expired {
-		return decision{reason: Expired, by: byStatus}
-	}
 	// Step 2: provider tables.
 	if r, ok := providerReason(ev.provider, ev.enhanced, ev.text); ok {
 		return decision{reason: r, by: byProvider, forward: ev.forwardIf(r)}
@@ -174,6 +173,12 @@ func (ev *event) decide() decision {
 	if d, ok := ev.matchText(); ok {
 		return d
 	}
+	// A give-up or a delay whose only code says nothing about the cause
+	// ("4.4.7", "4.4.1", "4.4.0", "4.5.0": Sisimai has no other reason for
+	// them) is expired: the status word decides (step 7, taxonomy 2.2-3.4).
+	if (in.Expired || in.Deferred && ev.text == "") && ev.enhanced != "" && statusOnlyCode(ev.enhanced) {
+		return decision{reason: Expired, by: byStatus}
+	}
 	// Step 5: enhanced code table.
 	if r, ok := enhancedReason(ev.enhanced, ev.text); ok {
 		return decision{reason: r, by: byEnhanced, forward: ev.forwardIf(r), soft: r == NotAccept && ev.enhanced[2:] == "3.2"}
@@ -182,7 +187,14 @@ func (ev *event) decide() decision {
 	if r, ok := replyReason(ev.code, ev.cmd, ev.text); ok && !(ev.code == 551 && r == HasMoved) {
 		return decision{reason: r, by: byReply}
 	}
-	// Step 7: status fallback.
+	// Step 7: status fallback. The input's own status word comes last
+	// (taxonomy 2.4: provider > text > enhanced code > reply code > status
+	// word): an expired event whose last reply named a cause keeps that
+	// cause, as Sisimai does (its retry list re-reads "expired"); the event's
+	// status still says it was a give-up (H4).
+	if in.Expired || in.Deferred && ev.text == "" {
+		return decision{reason: Expired, by: byStatus}
+	}
 	if indexPart(ev.text, "giving up", false) >= 0 || indexPart(ev.text, "expired", true) >= 0 {
 		return decision{reason: Expired, by: byFallback}
 	}
@@ -242,8 +254,15 @@ func (ev *event) structural() (decision, bool) {
 	// the texts. 551 is also used for "relaying denied" (smtp-codes.md 5.2).
 	relay := strings.HasPrefix(sd, ".7.") && sd != ".7.17" && sd != ".7.18" ||
 		anyContains(text, []string{"relay", "not permitted", "denied"})
-	moved := code == 551 && !relay || sd == ".1.6" || sd == ".7.17" || sd == ".7.18" ||
-		anyPhrase(text, compiledMoved)
+	moved := sd == ".1.6" || sd == ".7.17" || sd == ".7.18" || anyPhrase(text, compiledMoved)
+	if code == 551 && !relay && !moved && !strings.Contains(text, "not local") {
+		// A bare 551 whose text names another cause (551 is also used
+		// for refusals, e.g. a bad reverse DNS): the text decides first.
+		if d, ok := ev.matchText(); ok {
+			return d, true
+		}
+	}
+	moved = moved || code == 551 && !relay
 	fwd := ""
 	if !relay && (moved || strings.Contains(text, "please try")) {
 		fwd = ev.forward()
@@ -292,11 +311,13 @@ func (ev *event) matchText() (decision, bool) {
 	for i := range compiledText {
 		rule := &compiledText[i]
 		g := rule.guard
+		reason := rule.reason
 		switch {
 		case g&recipientSide != 0 && senderVeto,
 			g&atContent != 0 && ev.cmd != "" && ev.cmd != cmdData,
-			g&atRecipient != 0 && ev.cmd != "" && ev.cmd != cmdRCPT && codeReason != rule.reason,
+			g&atRecipient != 0 && ev.cmd != "" && ev.cmd != cmdRCPT && ev.cmd != cmdData && codeReason != reason,
 			g&atRecipient != 0 && codeReason == Suspend,
+			g&atMail != 0 && ev.cmd != cmdMAIL,
 			g&notAtGreeting != 0 && (ev.cmd == cmdConn || ev.cmd == cmdEHLO),
 			g&temporary != 0 && ev.class != '4' && ev.class != 0:
 			continue
@@ -304,13 +325,43 @@ func (ev *event) matchText() (decision, bool) {
 		if !rule.matches(ev.text) {
 			continue
 		}
-		d := decision{reason: rule.reason, by: byText, forward: ev.forwardIf(rule.reason)}
+		if g&atRecipient != 0 && codeReason != reason && ev.cmd != cmdRCPT && !(ev.cmd == "" && anyContains(ev.text, rcptHints)) {
+			// "User unknown" said after DATA, or with no stage and no
+			// code that says so, or with a code that says the mailbox
+			// refused it (X.2.0, X.2.1): a filter rejecting with that
+			// wording (Japanese carriers do), not a missing mailbox. This
+			// is Sisimai's UserUnknown/Filtered guard (taxonomy 2.2-4):
+			// text alone counts only at RCPT. A text that only a reply to
+			// RCPT carries (rcptHints) stands for an unknown stage.
+			reason = Filtered
+		}
+		switch {
+		case reason == HostUnknown && ev.class == '4':
+			// A temporary DNS failure: the domain may well exist.
+			reason = NetworkError
+		case reason == NetworkError && ev.in.Expired:
+			// The last try of a give-up timed out or found no route:
+			// that is what expiry looks like (Sisimai keeps expired).
+			reason = Expired
+		}
+		d := decision{reason: reason, by: byText, forward: ev.forwardIf(reason)}
 		if rule.generic {
 			d.by = byTextGeneric
 		}
 		return d, true
 	}
 	return decision{}, false
+}
+
+// statusOnlyCode reports whether an enhanced code says only that delivery
+// was given up or delayed, nothing about why: X.4.0, X.4.1 (no answer from
+// host, Sisimai: expired), X.4.7 and X.5.0.
+func statusOnlyCode(code string) bool {
+	switch code[1:] {
+	case ".4.0", ".4.1", ".4.7", ".5.0":
+		return true
+	}
+	return false
 }
 
 // hardness is step 9 of taxonomy 2.3: hard only for userunknown,

@@ -65,7 +65,8 @@ var classifyTests = []row{
 	{"yahoo no account", Input{Code: 554, RemoteMTA: "mta7.am0.yahoodns.net", Text: "554 delivery error: dd This user doesn't have a yahoo.com account (x@yahoo.com) [0]"}, UserUnknown, Hard, ActionSuppress},
 	{"host unknown postfix", Input{Enhanced: "5.4.4", Text: "Host or domain name not found. Name service error for name=exmaple.com type=MX: Host not found"}, HostUnknown, Hard, ActionSuppress},
 	{"host unknown 5.1.2", rcpt(550, "5.1.2", "550 5.1.2 Host unknown (Name server: mx.example.com: host not found)"), HostUnknown, Hard, ActionSuppress},
-	{"4.0.0 keeps its class", Input{Enhanced: "4.0.0", Text: "DNS type 'mx' lookup of example.jp responded with code NXDOMAIN"}, HostUnknown, Soft, ActionRetry},
+	// A temporary NXDOMAIN is a DNS (network) problem, not a dead domain.
+	{"4.0.0 keeps its class", Input{Enhanced: "4.0.0", Text: "DNS type 'mx' lookup of example.jp responded with code NXDOMAIN"}, NetworkError, Soft, ActionRetry},
 	{"521 5.7.1 is a block", Input{Code: 521, Enhanced: "5.7.1", Text: "521 5.7.1 Service unavailable; client [192.0.2.9] blocked using dnsbl.example.net"}, Blocked, Soft, ActionContactPostmaster},
 	{"dns tempfail is network", Input{Enhanced: "4.4.3", Deferred: true, Text: "Host or domain name not found. Name service error for name=example.com type=MX: Host not found, try again"}, NetworkError, Soft, ActionRetry},
 	{"notaccept 521", conn(521, "5.3.2", "521 5.3.2 mail.example.net does not accept mail"), NotAccept, Hard, ActionSuppress},
@@ -166,7 +167,42 @@ var classifyTests = []row{
 	{"deferred no code user unknown", Input{Deferred: true, Command: "RCPT", Text: "User unknown"}, UserUnknown, Soft, ActionRetry},
 	{"550 at RCPT with user words", rcpt(550, "", "550 Recipient rejected"), UserUnknown, Hard, ActionSuppress},
 	{"550 at MAIL", mail(550, "", "550 Go away"), Rejected, Soft, ActionFixSenderConfig},
-	{"user unknown text at DATA", data(550, "", "550 user unknown"), OnHold, Soft, ActionInvestigate},
+	// After DATA (or with no stage and no code saying so) "user unknown" is
+	// a filter's wording: Sisimai's Filtered guard (taxonomy 2.2-4).
+	{"user unknown text at DATA", data(550, "", "550 user unknown"), Filtered, Soft, ActionInvestigate},
+	{"user unknown text no stage", Input{Code: 550, Text: "550 <a@example.org>: User unknown"}, Filtered, Soft, ActionInvestigate},
+	{"user unknown text at RCPT hint", Input{Code: 550, Text: "550 5.1.1 <a@example.org>: Recipient address rejected: User unknown in local recipient table"}, UserUnknown, Hard, ActionSuppress},
+	{"user unknown 5.2.1 at RCPT", rcpt(550, "5.2.1", "550 5.2.1 <a@example.org>... User Unknown"), UserUnknown, Hard, ActionSuppress},
+	{"user unknown 5.2.1 no stage", Input{Code: 550, Enhanced: "5.2.1", Text: "550 5.2.1 <a@example.org>... User Unknown"}, Filtered, Soft, ActionInvestigate},
+
+	// Status word last (taxonomy 2.4): a give-up keeps the cause its last
+	// reply named; a timeout or a bare code stays expired.
+	{"expired with reputation text", Input{Expired: true, Code: 451, Enhanced: "4.7.650", RemoteMTA: "mx.outlook.com", Text: "451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation."}, BadReputation, Soft, ActionContactPostmaster},
+	{"expired with rate text", Input{Expired: true, Code: 452, Enhanced: "4.3.2", Text: "452 4.3.2 Connection rate limit exceeded."}, RateLimited, Soft, ActionRetry},
+	{"expired with PTR text", Input{Expired: true, Code: 450, Enhanced: "4.4.7", Text: "450 4.7.1 Access denied. IP name lookup failed [192.0.2.1]"}, RequirePTR, Soft, ActionFixSenderConfig},
+	{"expired with timeout", Input{Expired: true, Enhanced: "4.4.1", Text: "connect to mx.example.com[192.0.2.4]:25: Connection timed out"}, Expired, Soft, ActionRetry},
+	{"expired mailbox full code", Input{Expired: true, Enhanced: "4.2.2"}, MailboxFull, Soft, ActionRetry},
+	{"expired 451 reply", Input{Expired: true, Enhanced: "4.0.0", Code: 451, Text: "451 Could not load configuration for domain"}, SystemError, Soft, ActionRetry},
+	{"delayed no text", Input{Deferred: true, Enhanced: "4.4.0"}, Expired, Soft, ActionRetry},
+	{"qmail queue too long", Input{Text: "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1) I'm not going to try again; this message has been in the queue too long."}, Expired, Soft, ActionRetry},
+
+	// Provider tables beyond Google, Microsoft and Yahoo.
+	{"tencent frequency", Input{Code: 550, RemoteMTA: "mx3.qq.com", Text: "550 Ip frequency limited [x]. http://service.mail.qq.com/cgi-bin/help"}, RateLimited, Soft, ActionRetry},
+	{"orange blocked code", Input{Code: 550, RemoteMTA: "smtp-in.orange.fr", Text: "550 mwinf ME Adresse IP source bloquee. OFR006_102 [102]"}, Blocked, Soft, ActionContactPostmaster},
+	{"orange retry code", Input{Code: 421, Enhanced: "4.2.0", RemoteMTA: "smtp-in.orange.fr", Text: "421 4.2.0 Service refuse. Veuillez essayer plus tard. OFR005_505 [505]"}, SystemError, Soft, ActionRetry},
+	{"la poste policy code", Input{Code: 554, Enhanced: "5.7.1", RemoteMTA: "smtpz4.laposte.net", Text: "554 5.7.1 <h[192.0.2.1]>: Client host rejected: lpn LPN000_630"}, PolicyViolation, Soft, ActionFixContent},
+	{"spectrum rate code", Input{Code: 550, Enhanced: "5.1.0", Text: "550 5.1.0 <b@example.com> sender rejected. Please see https://www.spectrum.net/support for more information. AUP#In-1310"}, RateLimited, Soft, ActionRetry},
+	{"cox blocklist code", Input{Code: 550, Enhanced: "5.1.0", Text: "550 5.1.0 <b@example.com> sender rejected. Refer to https://www.cox.com/email-error-codes.html AUP#CDRBL"}, Blocked, Soft, ActionContactPostmaster},
+	{"mimecast network", Input{Code: 554, RemoteMTA: "us-smtp-inbound-1.mimecast.com", Text: "554 Host network not allowed - https://community.mimecast.com/docs"}, PolicyViolation, Soft, ActionFixContent},
+	{"messagelabs auth", Input{Code: 550, Text: "550-Please turn on SMTP Authentication in your mail client. 550-mail1.messagelabs.com [192.0.2.1]:1 is not permitted to 550 relay through this server without authentication."}, SecurityError, Soft, ActionFixSenderConfig},
+	{"docomo filter", Input{Code: 550, Enhanced: "5.2.0", RemoteMTA: "mfsmax.docomo.ne.jp", Text: "550 Unknown user a@example.jp"}, Filtered, Soft, ActionInvestigate},
+	{"docomo refusal", Input{Code: 550, RemoteMTA: "mfsmax.docomo.ne.jp", Text: "550 Unknown user a@example.jp"}, Rejected, Soft, ActionFixSenderConfig},
+	{"microsoft 5.1.10 bare", Input{Enhanced: "5.1.10", Text: "see DSN 5.1.10 Errors in Exchange Online and Office 365"}, UserUnknown, Hard, ActionSuppress},
+	{"gmail content security", Input{Code: 552, Enhanced: "5.7.0", RemoteMTA: "aspmx.l.google.com", Text: "552-5.7.0 This message was blocked because its content presents a potential"}, PolicyViolation, Soft, ActionFixContent},
+	{"gmail auth info", Input{Code: 550, Enhanced: "5.7.1", RemoteMTA: "gmail-smtp-in.l.google.com", Text: "550-5.7.1 This message does not have authentication information or fails to pass"}, AuthFailure, Soft, ActionFixSenderConfig},
+	{"access denied at MAIL", mail(550, "5.7.1", "550 5.7.1 Access denied"), Rejected, Soft, ActionFixSenderConfig},
+	{"551 bad rdns", Input{Code: 551, Text: "551 Server access forbidden by invalid RDNS record of your mail server (192.0.2.1)."}, RequirePTR, Soft, ActionFixSenderConfig},
+	{"t-online BL", Input{Code: 554, Enhanced: "5.5.0", Text: "554 IP=192.0.2.1 - A problem occurred. (Ask your postmaster for help or to contact x to clarify.) (BL)"}, Blocked, Soft, ActionContactPostmaster},
 	{"user unknown text with 5.1.1 at DATA", data(550, "5.1.1", "550 5.1.1 user unknown"), UserUnknown, Hard, ActionSuppress},
 	{"552 storage", Input{Code: 552, Text: "552 Requested mail action aborted: exceeded storage allocation"}, MailboxFull, Soft, ActionRetry},
 	{"explain X.1.1", Input{Enhanced: "X.1.1"}, UserUnknown, Hard, ActionSuppress},

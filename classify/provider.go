@@ -11,6 +11,13 @@ const (
 	microsoft
 	yahoo
 	apple
+	orange      // Orange (France PTT, Wanadoo) and La Poste
+	tencent     // Tencent QQ mail
+	cox         // Cox Communications
+	spectrum    // Charter Spectrum
+	mimecast    // Mimecast gateways
+	messagelabs // Symantec / Broadcom Email Security.cloud
+	docomo      // NTT docomo
 )
 
 // providerHint identifies a provider by the remote host name (suffix) or
@@ -24,9 +31,17 @@ type providerHint struct {
 var providerHints = []providerHint{
 	{google, []string{"google.com", "googlemail.com", "gmail.com"}, []string{"gsmtp", "google.com", "google's"}},
 	{microsoft, []string{"outlook.com", "hotmail.com", "live.com", "msn.com", "office365.com", "outlook.office365.com"},
-		[]string{"protection.outlook.com", "outlook.com", "hotmail.com", "resolver.adr.", "resolver.rst.", "smtpsend.", "exchangelabs.com"}},
+		[]string{"protection.outlook.com", "outlook.com", "hotmail.com", "resolver.adr.", "resolver.rst.", "smtpsend.", "exchangelabs.com",
+			"exchange online", "office 365"}},
 	{yahoo, []string{"yahoodns.net", "yahoo.com", "aol.com", "yahoo.net"}, []string{"yahoo.com", "[tss0", "aol.com"}},
 	{apple, []string{"icloud.com", "me.com", "mac.com", "apple.com"}, []string{"icloud.com"}},
+	{orange, []string{"orange.fr", "wanadoo.fr", "laposte.net"}, []string{"ofr_", "postmaster.orange.fr"}},
+	{tencent, []string{"qq.com"}, []string{"mail.qq.com"}},
+	{cox, []string{"cox.net"}, []string{"cox.com", "aup#cx"}},
+	{spectrum, []string{"charter.net", "spectrum.net", "rr.com"}, []string{"spectrum.net", "aup#in-", "aup#i-"}},
+	{mimecast, []string{"mimecast.com"}, []string{"mimecast.com"}},
+	{messagelabs, []string{"messagelabs.com"}, []string{"messagelabs.com"}},
+	{docomo, []string{"docomo.ne.jp"}, nil},
 }
 
 // providerRule: when the provider matches, the enhanced code matches one of
@@ -63,7 +78,8 @@ var providerRules = []providerRule{
 	{google, []string{"X.7.29"}, nil, FailedSTARTTLS},
 	{google, nil, []string{"tls required for rcpt domain", "senders to use tls"}, FailedSTARTTLS},
 	{google, nil, []string{"not rfc 5322 compliant", "missing a valid message-id", "multiple addresses in from"}, NotCompliantRFC},
-	{google, []string{"5.7.0"}, []string{"illegal attachment", "potential security issue"}, PolicyViolation},
+	{google, []string{"5.7.0"}, []string{"illegal attachment", "potential security issue", "content presents a potential"}, PolicyViolation},
+	{google, nil, []string{"does not have authentication information", "fails to pass authentication checks"}, AuthFailure},
 	{google, nil, []string{"ip not in whitelist"}, Blocked},
 	{google, []string{"X.5.3"}, nil, RateLimited},
 	{google, []string{"X.1.1"}, []string{"does not exist"}, UserUnknown},
@@ -72,9 +88,10 @@ var providerRules = []providerRule{
 	{google, []string{"4.7.0"}, []string{"try again later, closing connection"}, Blocked},
 
 	// Microsoft (Outlook.com, Exchange Online / EOP).
-	{microsoft, []string{"5.1.10", "X.1.1"}, []string{"resolver.adr.", "not found", "unknown", "does not exist"}, UserUnknown},
+	{microsoft, []string{"5.1.10"}, nil, UserUnknown}, // H5: RecipientNotFound, never null MX
+	{microsoft, []string{"X.1.1", "X.1.300-399"}, []string{"resolver.adr.", "not found", "unknown", "does not exist"}, UserUnknown},
 	{microsoft, []string{"5.4.1", "X.7.1"}, []string{"relay"}, NoRelaying},
-	{microsoft, []string{"5.4.1"}, []string{"access denied"}, UserUnknown},
+	{microsoft, []string{"5.4.1"}, []string{"recipient address rejected: access denied"}, UserUnknown},
 	{microsoft, []string{"5.7.504", "5.7.505"}, nil, Suspend},
 	{microsoft, []string{"X.2.2"}, []string{"submission quota"}, RateLimited},
 	{microsoft, []string{"X.2.2"}, nil, MailboxFull},
@@ -104,10 +121,106 @@ var providerRules = []providerRule{
 	{microsoft, []string{"5.7.139"}, nil, SecurityError},
 	{microsoft, []string{"4.7.500-699"}, nil, RateLimited}, // "server busy" throttling, smtp-codes.md 3.9
 
+	// Tencent QQ: "550 Ip frequency limited", "Connection frequency
+	// limited", "Domain frequency limited" (its help pages, errors 1000722
+	// ff.).
+	{tencent, nil, []string{"frequency limited"}, RateLimited},
+	{tencent, nil, []string{"mail content denied", "content is rejected"}, SpamDetected},
+
+	// Cox: "AUP#<code>" tokens of its published error-code list.
+	{cox, nil, []string{"aup#cxbl", "aup#cdrbl", "aup#ipbl", "aup#cxdnsbl", "aup#dnsbl", "aup#rbl"}, Blocked},
+	{cox, nil, []string{"aup#cxcnct", "aup#cxmxrt", "aup#cxthrt", "aup#cxrcpt", "aup#mxrt"}, RateLimited},
+	{cox, nil, []string{"aup#cxdns", "aup#rdns"}, RequirePTR},
+	{cox, nil, []string{"aup#urlbl"}, SpamDetected},
+
+	// Mimecast: the texts of its published SMTP error-code list.
+	{mimecast, nil, []string{"host network not allowed", "anti-spoofing policy", "rejected by header based"}, PolicyViolation},
+	{mimecast, nil, []string{"ip found in rbl", "rbl found"}, Blocked},
+	{mimecast, nil, []string{"envelope blocked"}, Filtered},
+
+	// MessageLabs: relaying needs SMTP authentication at its outbound
+	// service.
+	{messagelabs, nil, []string{"smtp authentication", "without authentication"}, SecurityError},
+
+	// NTT docomo answers "550 Unknown user" both for a missing mailbox
+	// (5.1.1) and for its receive filter: 5.2.0 is the recipient's
+	// filter, any other code the sender designated for refusal.
+	{docomo, []string{"X.1.1"}, []string{"unknown user"}, UserUnknown},
+	{docomo, []string{"X.2.0"}, []string{"unknown user"}, Filtered},
+	{docomo, nil, []string{"unknown user"}, Rejected},
+	{docomo, nil, []string{"too much mail data"}, MailboxFull},
+	{docomo, nil, []string{"too many recipients"}, RateLimited},
+
 	// Yahoo / AOL.
 	{yahoo, nil, []string{"unexpected volume or user complaints", "[tss04]"}, RateLimited},
 	{yahoo, nil, []string{"not a valid recipient", "doesn't have a yahoo.com account", "user doesn't have a"}, UserUnknown},
 	{yahoo, nil, []string{"mailbox is disabled", "554.30"}, Suspend},
+}
+
+// vendorCode maps a provider's own reason numbers, written after a tag
+// ("OFR006_102", "LPN000_630", "AUP#In-1310"), to a reason; lo..hi is
+// inclusive.
+type vendorCode struct {
+	provider provider
+	tags     []string // the number follows the tag, optional digits and '_' or '-'
+	lo, hi   int
+	reason   Reason
+}
+
+// vendorCodes are Orange / La Poste's "OFRnnn_NNN" / "LPNnnn_NNN" reason
+// numbers (postmaster.orange.fr) and Spectrum's "AUP#I-NNNN" codes (its
+// "understanding email error codes" page). First match wins.
+var vendorCodes = []vendorCode{
+	{orange, []string{"ofr", "lpn"}, 505, 506, SystemError}, // service unavailable / mail refused, retry
+	{orange, []string{"ofr", "lpn"}, 630, 630, PolicyViolation},
+	{orange, []string{"ofr", "lpn"}, 100, 199, Blocked}, // the source IP or its network is refused
+	{orange, []string{"ofr", "lpn"}, 999, 999, Blocked},
+	{spectrum, []string{"aup#in", "aup#i", "aup#o"}, 1000, 1000, Blocked},
+	{spectrum, []string{"aup#in", "aup#i", "aup#o"}, 1100, 1150, RequirePTR},
+	{spectrum, []string{"aup#in", "aup#i", "aup#o"}, 1160, 1160, AuthFailure},
+	{spectrum, []string{"aup#in", "aup#i", "aup#o"}, 1200, 1220, Blocked},
+	{spectrum, []string{"aup#in", "aup#i", "aup#o"}, 1300, 1340, RateLimited},
+}
+
+// vendorNumber returns the number that follows tag in text: "ofr006_102"
+// gives 102 for "ofr", "aup#in-1310" 1310 for "aup#in"; -1 if none.
+func vendorNumber(text, tag string) int {
+	for off := 0; ; {
+		i := strings.Index(text[off:], tag)
+		if i < 0 {
+			return -1
+		}
+		j := off + i + len(tag)
+		off = j
+		for j < len(text) && isDigit(text[j]) {
+			j++
+		}
+		if j >= len(text) || text[j] != '_' && text[j] != '-' {
+			continue
+		}
+		n, k := 0, j+1
+		for ; k < len(text) && k-j <= 5 && isDigit(text[k]); k++ {
+			n = n*10 + int(text[k]-'0')
+		}
+		if k > j+1 {
+			return n
+		}
+	}
+}
+
+func vendorReason(p provider, text string) (Reason, bool) {
+	for i := range vendorCodes {
+		v := &vendorCodes[i]
+		if v.provider != p {
+			continue
+		}
+		for _, tag := range v.tags {
+			if n := vendorNumber(text, tag); n >= v.lo && n <= v.hi {
+				return v.reason, true
+			}
+		}
+	}
+	return Undefined, false
 }
 
 // detectProvider returns the provider named by the remote host or the
@@ -167,6 +280,9 @@ func codeMatches(code, pattern string) bool {
 func providerReason(p provider, enhanced, text string) (Reason, bool) {
 	if p == noProvider {
 		return Undefined, false
+	}
+	if r, ok := vendorReason(p, text); ok {
+		return r, true
 	}
 	for i := range providerRules {
 		r := &providerRules[i]

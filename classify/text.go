@@ -72,6 +72,9 @@ const (
 	temporary
 	// recipientSide: skipped under the sender-context veto (H23).
 	recipientSide
+	// atMail: only when the failure answered MAIL FROM (phrases too vague
+	// to mean our sender anywhere else, such as "access denied").
+	atMail
 )
 
 // textRule maps phrases to a reason. Phrases are matched on the normalized
@@ -123,11 +126,12 @@ var textRules = []textRule{
 		"not permitted to relay", "not an open relay", "we do not relay", "no relaying",
 		"not allowed to relay", "not configured to relay", "relaying not allowed", "relaying is not allowed",
 		"isn't in my list of allowed rcpthosts", "relay access is denied",
-	}},
+	}, unless: []string{"smtp authentication", "without authentication"}},
 	{reason: AuthFailure, phrases: []string{
 		"=spf", "=dkim", "=dmarc", "arc validation", "unauthenticated email", "sender is unauthenticated",
 		"mail is unauthenticated", "sender policy framework", "authentication checks",
 		"spf check: fail", "is not allowed to send mail from",
+		"does not have authentication information", "fails to pass authentication checks",
 	}, unless: []string{"authentication required", "smtp auth", "duplicate header", "header 'dkim"}},
 	{reason: UserUnknown, guard: atRecipient | recipientSide, phrases: []string{
 		"user unknown", "unknown user", "no such user", "no such recipient", "no such mailbox",
@@ -189,9 +193,12 @@ var textRules = []textRule{
 		"not a registered gateway user", "returned mail not accepted here",
 		"email address is not verified", "sender denied", "unknown sender", "sender domain must exist",
 		"sender domain does not exist", "sender not allowed", "envelope sender",
+		"from: domain is invalid", "sender email address rejected",
 	}, unless: []string{
 		"recipient address rejected", "sender ip address rejected", "5.1.0 address rejected",
 	}},
+	// At MAIL FROM even a bare refusal is about our envelope sender.
+	{reason: Rejected, guard: atMail, phrases: []string{"access denied", "not allowed", "rejected", "refused"}},
 	{reason: HostUnknown, guard: recipientSide, phrases: []string{
 		"host unknown", "unknown host", "host or domain name not found", "domain does not exist",
 		"no such domain", "domain not found", "name or service not known", "unrouteable address",
@@ -219,6 +226,7 @@ var textRules = []textRule{
 		"receive limit", "unexpected volume", "trop de connexions", "too many smtp connections",
 		"too many simultaneous", "sending limit", "daily smtp relay limit", "relay limit exceeded",
 		"too fast", "too many mails",
+		"frequency limited",
 	}, unless: []string{"too many hops", "too many errors", "mailbox quota"}},
 	{reason: Greylisted, guard: temporary, phrases: []string{
 		"greylist", "graylist", "grey-list", "gray-list", "grey list", "gray list", "postgrey",
@@ -235,6 +243,7 @@ var textRules = []textRule{
 		"you are not allowed to connect", "service not available, closing transmission channel",
 		"ip not in whitelist", "your ip", "ip address is listed", "is listed on", "is listed in",
 		"blocked by", "has been blocked", "access denied, banned",
+		"invalid ip for sending mail", "a problem occurred … (bl)",
 	}},
 	{reason: FailedSTARTTLS, phrases: []string{
 		"starttls", "tls required", "tls is required", "must issue a starttls command first",
@@ -292,6 +301,7 @@ var textRules = []textRule{
 		"account not subscribed to ses", "not authorized to perform ses:sendrawemail",
 		"client was not authenticated", "authentication unsuccessful", "sender account disabled",
 		"authentication is required",
+		"turn on smtp authentication", "relay through this server without authentication",
 	}},
 	{reason: SyntaxError, phrases: []string{
 		"syntax error", "command unrecognized", "unrecognized command", "bad sequence of commands",
@@ -303,6 +313,7 @@ var textRules = []textRule{
 		"could not be delivered for … days", "retry time not reached for any host after a long failure period",
 		"unable to deliver message after multiple retries", "was not reachable within the allowed queue period",
 		"message timed out", "retry timeout exceeded", "expired after",
+		"in the queue too long",
 	}},
 }
 
