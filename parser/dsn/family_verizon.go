@@ -1,4 +1,74 @@
 package dsn
 
-// famVerizon: not recognised yet.
-var famVerizon = family{name: "verizon"}
+import (
+	"strings"
+
+	"bouncelens/parser"
+)
+
+// famVerizon: bounces of Verizon Wireless's e-mail to SMS / MMS gateways
+// (vtext.com, vzwpix.com). They come from post_master@vtext.com (or
+// *@vzwpix.com) as plain text or multipart/mixed without a report: an
+// "Error: <summary>" line, "Error message below:" and the remote reply,
+// then "Message details:" with "RCPT TO: <recipient>" (MMS: "To:").
+// Recognised by the From domain with the "Error:" wording.
+var famVerizon = family{
+	name:   "verizon",
+	detect: verizonDetect,
+	text:   verizonText,
+}
+
+func verizonDetect(m *bounce) bool {
+	if !strings.HasSuffix(m.from, "@vtext.com") && !strings.HasSuffix(m.from, "@vzwpix.com") {
+		return false
+	}
+	head := m.body
+	if len(head) > 2000 {
+		head = head[:2000]
+	}
+	return strings.Contains(head, "Error:") || containsFold(head, "could not be delivered")
+}
+
+func verizonText(m *bounce) []parser.Event {
+	body := m.body
+	diag := ""
+	if rest, ok := afterLine(body, "Error message below:"); ok {
+		diag = genericDiagnostic(rest)
+		if diag == "" {
+			p, _, _ := strings.Cut(strings.TrimLeft(rest, " \t\r\n"), "\n\n")
+			diag = p
+		}
+	}
+	var rcpts []string
+	details, ok := afterLine(body, "Message details:")
+	if !ok {
+		details = body
+	}
+	for _, l := range strings.Split(details, "\n") {
+		t := strings.TrimSpace(l)
+		if hasPrefixFold(t, "RCPT TO:") {
+			if a := findAddress(t); a != "" && len(rcpts) < 100 {
+				rcpts = append(rcpts, a)
+			}
+		}
+		if diag == "" && hasPrefixFold(t, "Error:") {
+			diag = strings.TrimSpace(t[len("Error:"):])
+		}
+	}
+	if len(rcpts) == 0 {
+		for _, l := range strings.Split(details, "\n") {
+			t := strings.TrimSpace(l)
+			if hasPrefixFold(t, "To:") {
+				if a := findAddress(t); a != "" && !isOwnAddress(m, a) {
+					rcpts = append(rcpts, a)
+					break
+				}
+			}
+		}
+	}
+	evs := make([]parser.Event, 0, len(rcpts))
+	for _, r := range rcpts {
+		evs = append(evs, parser.Event{Recipient: r, Status: parser.StatusBounced, Text: diag})
+	}
+	return evs
+}
