@@ -118,7 +118,9 @@ func sniff(head []byte) kind {
 	if ctrl*10 > len(head) {
 		return kindBinary
 	}
-	if mbox.IsMbox(head) {
+	if mbox.IsMbox(head) || bytes.HasPrefix(head, []byte("From ")) {
+		// A "From " line that mbox.IsMbox does not accept ("From () 2020-03-03
+		// ...") starts a single exported message; the DSN reader skips it.
 		return kindMessage
 	}
 	line := head

@@ -451,6 +451,8 @@ func TestSniff(t *testing.T) {
 		{"Return-Path: <>\nReceived: from x", kindMessage},
 		{"From MAILER-DAEMON Mon Nov 23 10:00:01 2026\nReturn-Path: <>", kindMessage},
 		{"X-Original-To: a@example.com\n", kindMessage},
+		{"From () 2020-03-03 07:50:45 +0000\nDelivered-To: a@example.com\n", kindMessage}, // an export's odd "From " line
+		{"From: a@example.com\n", kindMessage},
 		{"\x7fELF\x00\x00", kindBinary},
 		{"", kindLog},
 	}

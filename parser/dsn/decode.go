@@ -89,7 +89,7 @@ func decode(m *bounce) []parser.Event {
 	if len(evs) > 0 && fam != nil && fam.fix != nil {
 		evs = fam.fix(m, evs)
 	}
-	if len(evs) == 0 && len(m.reports) == 0 && fam != nil && fam.text != nil {
+	if len(evs) == 0 && fam != nil && fam.text != nil {
 		evs = fam.text(m)
 	}
 	if len(evs) == 0 && len(m.reports) == 0 && fam == nil && !looksLikeBounce(m) {
