@@ -71,7 +71,9 @@ func (w *walker) bounce() *bounce {
 //  6. otherwise the generic text decoder tries X-Failed-Recipients and
 //     addresses near reply codes, as the "unknown" family;
 //  7. still nothing: a message attached before any report (a bounce
-//     forwarded as an attachment) is decoded the same way.
+//     forwarded as an attachment) is decoded the same way;
+//  8. a recognised bounce that names no recipient at all gives one
+//     bounced event for the returned original's To, without diagnostic.
 //
 // Every event then goes through finish.
 func decode(m *bounce) []parser.Event {
@@ -103,7 +105,17 @@ func decode(m *bounce) []parser.Event {
 		}
 	}
 	if len(evs) == 0 && m.inner != nil {
-		return decode(m.inner)
+		if inner := decode(m.inner); len(inner) > 0 {
+			return inner
+		}
+	}
+	if len(evs) == 0 && (len(m.reports) > 0 || fam != nil) {
+		// A bounce that names no recipient ("Delivery report
+		// unavailable"): the returned original's To is the best guess,
+		// with no diagnostic.
+		if to := originalOf(m.orig).to; strings.Contains(to, "@") {
+			evs = []parser.Event{{Recipient: to, Status: parser.StatusBounced}}
+		}
 	}
 	if m.orig == nil && len(evs) > 0 && len(m.reports) == 0 {
 		m.orig = inlineOriginal(m.body)

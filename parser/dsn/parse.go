@@ -316,6 +316,13 @@ func (w *walker) walk(e *message.Entity, mt string, params map[string]string, de
 		if h := w.readHeader(e.Body, true); h != nil && (h.Has("From") || h.Has("Message-Id")) {
 			w.orig = h
 		}
+	case nest > 0 && e.Header.Has("From") && (e.Header.Has("Message-Id") || e.Header.Has("Received")):
+		// QUIRK: the returned original written as a part of its own, its
+		// header doubling as the part's header.
+		w.afterOrig = true
+		if w.orig == nil {
+			w.orig = &mail.Header{Header: e.Header}
+		}
 	case (mt == "text/plain" || mt == "text/html") && !w.afterOrig:
 		w.readText(e.Body, mt == "text/html")
 	}
@@ -511,6 +518,12 @@ func contentType(h *message.Header) (string, map[string]string) {
 	v := h.Get("Content-Type")
 	parts := strings.Split(v, ";")
 	mt = strings.ToLower(strings.TrimSpace(parts[0]))
+	if i := strings.IndexAny(mt, " \t"); i >= 0 {
+		// A parameter folded onto the next line without its ';'
+		// ("text/plain\n   charset=...").
+		parts = append(parts, mt[i:])
+		mt = mt[:i]
+	}
 	params = map[string]string{}
 	for _, p := range parts[1:] {
 		k, val, ok := strings.Cut(p, "=")
