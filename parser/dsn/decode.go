@@ -75,7 +75,8 @@ func (w *walker) bounce() *bounce {
 //  8. a recognised bounce that names no recipient at all gives one
 //     bounced event for the returned original's To, without diagnostic.
 //
-// Every event then goes through finish.
+// Events still without a diagnostic take the text's line about their
+// recipient (fillText). Every event then goes through finish.
 func decode(m *bounce) []parser.Event {
 	if len(m.feedback) > 0 || m.reportType == "feedback-report" {
 		if evs := decodeARF(m); len(evs) > 0 {
@@ -120,6 +121,7 @@ func decode(m *bounce) []parser.Event {
 	if m.orig == nil && len(evs) > 0 && len(m.reports) == 0 {
 		m.orig = inlineOriginal(m.body)
 	}
+	fillText(m, evs)
 	return finish(m, evs, name)
 }
 

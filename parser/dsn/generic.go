@@ -176,3 +176,57 @@ func inlineOriginal(body string) *mail.Header {
 	}
 	return &mail.Header{Header: message.Header{Header: h}}
 }
+
+// fillText gives the events that have no diagnostic the text's own words
+// about their recipient: the line of the bounce's text (before the returned
+// original) that names the address, with its indented continuation lines;
+// else the first paragraph with a reply or status code. Reports without a
+// Diagnostic-Code and terse text bounces ("User's mailbox is full: <a@b>")
+// say it there.
+func fillText(m *bounce, evs []parser.Event) {
+	var text string
+	for i := range evs {
+		ev := &evs[i]
+		if ev.Text != "" || ev.Recipient == "" || ev.Status == parser.StatusComplained || ev.Status == parser.StatusAutoReplied {
+			continue
+		}
+		if text == "" {
+			text, _ = beforeAny(m.body, originalMarkers...)
+			if text == "" {
+				return
+			}
+		}
+		if t := lineNaming(text, ev.Recipient); t != "" {
+			ev.Text = t
+		} else {
+			ev.Text = genericDiagnostic(text)
+		}
+	}
+}
+
+// lineNaming returns the first line of text that names addr (ignoring
+// case) and is not a header field ("To: ..."), joined with the indented
+// lines after it; "" if none.
+func lineNaming(text, addr string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if !containsFold(l, addr) || containsFold(l, "Action:") {
+			continue // not the address, or report fields flattened into the text
+		}
+		if name, _, ok := splitField([]byte(strings.TrimSpace(l))); ok && name != "" && !strings.Contains(name, " ") && len(name) < 30 {
+			continue
+		}
+		out := strings.TrimSpace(l)
+		for _, c := range lines[i+1:] {
+			if c == "" || (c[0] != ' ' && c[0] != '\t') || strings.TrimSpace(c) == "" {
+				break
+			}
+			out += " " + strings.TrimSpace(c)
+			if len(out) > 1000 {
+				break
+			}
+		}
+		return out
+	}
+	return ""
+}

@@ -406,6 +406,9 @@ func (w *walker) walkMultipart(e *message.Entity, mt, boundary string, depth, ne
 		// QUIRK: a report written into the body without MIME parts.
 		if i := reportStart(raw.buf); i >= 0 {
 			w.reports = append(w.reports, raw.buf[i:])
+			if i > 0 && !w.afterOrig { // the human-readable text before it
+				w.texts = append(w.texts, strings.ToValidUTF8(string(raw.buf[:i]), "\uFFFD"))
+			}
 			return
 		}
 	}
