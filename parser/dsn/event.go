@@ -45,6 +45,11 @@ func rfc3464(m *bounce) []parser.Event {
 				Text:          diagnosticText(f[fDiagnostic]),
 				RemoteMTA:     mtaName(f[fRemoteMTA]),
 			}
+			if ev.Text == "" {
+				// QUIRK: no Diagnostic-Code, but a comment on the Status
+				// says why ("4.0.0 (host name lookup failure)").
+				ev.Text = statusComment(f[fStatus])
+			}
 			ev.Code = smtpcode.FindReply(ev.Text)
 			action := actionStatus(f[fAction])
 			ev.Enhanced = enhancedCode(f[fStatus], ev.Text, action, ev.Code)
@@ -291,4 +296,21 @@ func parseDate(v string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// statusComment returns the text of a parenthesised comment after a Status
+// code ("4.0.0 (example.net: host name lookup failure)"), white space
+// collapsed; "" if there is none or it only describes the code
+// ("(permanent failure)", "(other or undefined network or routing status)").
+func statusComment(v string) string {
+	i := strings.IndexByte(v, '(')
+	if i < 0 {
+		return ""
+	}
+	c := strings.TrimSuffix(strings.TrimSpace(v[i+1:]), ")")
+	c = strings.ToValidUTF8(strings.Join(strings.Fields(c), " "), "\uFFFD")
+	if containsFold(c, "status") || strings.HasSuffix(strings.ToLower(c), " failure") && strings.Count(c, " ") < 3 {
+		return "" // the code's own description ("permanent failure", "other address status")
+	}
+	return c
 }
