@@ -25,6 +25,21 @@ var stageAfter = []struct{ prefix, stage string }{
 	{"starttls", StageSTARTTLS},
 	{"initial greeting", StageConn},
 	{"initial connection", StageConn},
+	{"rcpt command", StageRCPT}, // GMX, 1&1, mail.ru: "after RCPT command"
+	{"mail command", StageMAIL},
+	{"data command", StageDATA},
+	{"text command", StageDATA},
+}
+
+// stageFor maps what follows "for " to a stage: GMX and 1&1 write
+// "SMTP error from remote server for TEXT command".
+var stageFor = []struct{ prefix, stage string }{
+	{"rcpt command", StageRCPT},
+	{"rcpt to command", StageRCPT},
+	{"mail command", StageMAIL},
+	{"mail from command", StageMAIL},
+	{"data command", StageDATA},
+	{"text command", StageDATA},
 }
 
 // stageSending maps what follows Postfix's "while sending " to a stage.
@@ -41,7 +56,8 @@ var stageSending = []struct{ prefix, stage string }{
 //
 //   - "in reply to X" (Postfix) and "after X" (Exim), X one of RCPT TO,
 //     MAIL FROM, [end of] DATA, BDAT, EHLO/HELO/LHLO, STARTTLS, initial
-//     greeting/connection;
+//     greeting/connection, RCPT/MAIL/DATA/TEXT command; "for RCPT command",
+//     "for TEXT command" (GMX, 1&1);
 //   - "while sending RCPT TO", "... MAIL FROM", "... DATA", "... message
 //     body", "... end of data" (Postfix);
 //   - "refused to talk to me", "initial server greeting" (CONN),
@@ -93,6 +109,12 @@ func stageAt(text string, i int) (int, string) {
 	case 'a':
 		if hasPrefixFold(t, "after ") {
 			return 1, stageFollowing(t[len("after "):], stageAfter)
+		}
+	case 'f':
+		if hasPrefixFold(t, "for ") {
+			if st := stageFollowing(t[len("for "):], stageFor); st != "" {
+				return 1, st
+			}
 		}
 	case 'w':
 		if hasPrefixFold(t, "while sending ") {

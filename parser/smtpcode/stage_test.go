@@ -22,6 +22,10 @@ func TestStage(t *testing.T) {
 		{"TLS is required, but host mx[192.0.2.1] refused to start TLS: STARTTLS not offered", StageSTARTTLS},
 		{"connect to mx.example.com[192.0.2.1]:25: Connection timed out", StageConn},
 		{"delivery temporarily suspended: connect to mx[192.0.2.1]:25: Connection refused", StageConn},
+		{"SMTP error from remote server after RCPT command: host: mx.example.net 5.1.1 <a@example.net>... User Unknown", StageRCPT},
+		{"SMTP error from remote server for TEXT command, host: mx.example.net reason: 550 5.7.1 spam", StageDATA},
+		{"SMTP error from remote server for MAIL FROM command, host: mx.example.net reason: 553 no", StageMAIL},
+		{"a rule for data retention", ""},                                   // "for" not followed by a command
 		{"please reconnect to the server", ""},                              // "connect to" inside a word
 		{"retry timeout exceeded after 5 days", ""},                         // "after" not followed by a stage
 		{"in reply to nothing; then after RCPT TO: 550 no", StageRCPT},      // the first recognised one
