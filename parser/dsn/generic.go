@@ -182,12 +182,13 @@ func inlineOriginal(body string) *mail.Header {
 // original) that names the address, with its indented continuation lines;
 // else the first paragraph with a reply or status code. Reports without a
 // Diagnostic-Code and terse text bounces ("User's mailbox is full: <a@b>")
-// say it there.
+// say it there. Events without an SMTP stage take the stage that line
+// names.
 func fillText(m *bounce, evs []parser.Event) {
 	var text string
 	for i := range evs {
 		ev := &evs[i]
-		if ev.Text != "" || ev.Recipient == "" || ev.Status == parser.StatusComplained || ev.Status == parser.StatusAutoReplied {
+		if ev.Text != "" && ev.Command != "" || ev.Recipient == "" || ev.Status == parser.StatusComplained || ev.Status == parser.StatusAutoReplied {
 			continue
 		}
 		if text == "" {
@@ -196,10 +197,18 @@ func fillText(m *bounce, evs []parser.Event) {
 				return
 			}
 		}
-		if t := lineNaming(text, ev.Recipient); t != "" {
-			ev.Text = t
-		} else {
+		line := lineNaming(text, ev.Recipient)
+		switch {
+		case ev.Text != "":
+		case line != "":
+			ev.Text = line
+		default:
 			ev.Text = genericDiagnostic(text)
+		}
+		if ev.Command == "" {
+			// The report's Diagnostic-Code often drops what the text
+			// keeps: "(in reply to RCPT TO command)".
+			ev.Command = smtpcode.Stage(line)
 		}
 	}
 }
