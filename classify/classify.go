@@ -142,7 +142,7 @@ func command(cmd, text string) string {
 
 // rcptHints are texts that only a reply to RCPT TO carries: Postfix's
 // smtpd restriction wording, and the stage tags some MTAs print.
-var rcptHints = []string{"recipient address rejected", "[rcpt_to]", "smtp:rcpt ", "rcpt to:<"}
+var rcptHints = []string{"recipient address rejected", "[rcpt_to]", "smtp:rcpt ", "rcpt to:<", "after rcpt command"}
 
 // decide runs steps 0 to 8 of taxonomy 2.3; the first step with an answer
 // wins.
@@ -176,11 +176,16 @@ func (ev *event) decide() decision {
 	// A give-up or a delay whose only code says nothing about the cause
 	// ("4.4.7", "4.4.1", "4.4.0", "4.5.0": Sisimai has no other reason for
 	// them) is expired: the status word decides (step 7, taxonomy 2.2-3.4).
-	if (in.Expired || in.Deferred && ev.text == "") && ev.enhanced != "" && statusOnlyCode(ev.enhanced) {
+	if (in.Expired || in.Deferred && ev.wordless()) && ev.enhanced != "" && statusOnlyCode(ev.enhanced) {
 		return decision{reason: Expired, by: byStatus}
 	}
 	// Step 5: enhanced code table.
 	if r, ok := enhancedReason(ev.enhanced, ev.text); ok {
+		if ev.cmd == cmdMAIL && (r == UserUnknown || r == HostUnknown) && strings.HasPrefix(ev.enhanced[1:], ".1.") {
+			// An address status given in reply to MAIL FROM is about our
+			// envelope sender (taxonomy 3.2: 553 at MAIL is rejected).
+			r = Rejected
+		}
 		return decision{reason: r, by: byEnhanced, forward: ev.forwardIf(r), soft: r == NotAccept && ev.enhanced[2:] == "3.2"}
 	}
 	// Step 6: reply code table.
@@ -192,7 +197,7 @@ func (ev *event) decide() decision {
 	// word): an expired event whose last reply named a cause keeps that
 	// cause, as Sisimai does (its retry list re-reads "expired"); the event's
 	// status still says it was a give-up (H4).
-	if in.Expired || in.Deferred && ev.text == "" {
+	if in.Expired || in.Deferred && ev.wordless() {
 		return decision{reason: Expired, by: byStatus}
 	}
 	if indexPart(ev.text, "giving up", false) >= 0 || indexPart(ev.text, "expired", true) >= 0 {
@@ -206,6 +211,17 @@ func (ev *event) decide() decision {
 		return decision{reason: OnHold, by: byFallback}
 	}
 	return decision{reason: Undefined, by: byFallback}
+}
+
+// wordless reports whether the text carries no words, only codes ("421"):
+// it says nothing the codes do not.
+func (ev *event) wordless() bool {
+	for i := 0; i < len(ev.text); i++ {
+		if c := ev.text[i]; c >= 'a' && c <= 'z' || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // delivered reports a success: the input says so, or the reply is 2xx (or,
@@ -339,9 +355,10 @@ func (ev *event) matchText() (decision, bool) {
 		case reason == HostUnknown && ev.class == '4':
 			// A temporary DNS failure: the domain may well exist.
 			reason = NetworkError
-		case reason == NetworkError && ev.in.Expired:
+		case reason == NetworkError && ev.in.Expired && !strings.Contains(ev.text, "lookup fail"):
 			// The last try of a give-up timed out or found no route:
-			// that is what expiry looks like (Sisimai keeps expired).
+			// that is what expiry looks like (Sisimai keeps expired). A
+			// failed name lookup still names its cause.
 			reason = Expired
 		}
 		d := decision{reason: reason, by: byText, forward: ev.forwardIf(reason)}

@@ -18,6 +18,7 @@ const (
 	mimecast    // Mimecast gateways
 	messagelabs // Symantec / Broadcom Email Security.cloud
 	docomo      // NTT docomo
+	exchange    // Microsoft Exchange 5.5 / 2000 / 2003 on premises ("MSEXCH:" diagnostics)
 )
 
 // providerHint identifies a provider by the remote host name (suffix) or
@@ -42,6 +43,7 @@ var providerHints = []providerHint{
 	{mimecast, []string{"mimecast.com"}, []string{"mimecast.com"}},
 	{messagelabs, []string{"messagelabs.com"}, []string{"messagelabs.com"}},
 	{docomo, []string{"docomo.ne.jp"}, nil},
+	{exchange, nil, []string{"msexch:"}},
 }
 
 // providerRule: when the provider matches, the enhanced code matches one of
@@ -86,11 +88,15 @@ var providerRules = []providerRule{
 	{google, []string{"4.3.0", "4.4.5"}, nil, SystemError},
 	{google, []string{"4.4.2"}, []string{"timeout"}, NetworkError},
 	{google, []string{"4.7.0"}, []string{"try again later, closing connection"}, Blocked},
+	// Gmail's own notice after its retries found no host that would
+	// take a connection (support answer 7720): a give-up.
+	{google, nil, []string{"did not accept our requests to connect"}, Expired},
 
 	// Microsoft (Outlook.com, Exchange Online / EOP).
 	{microsoft, []string{"5.1.10"}, nil, UserUnknown}, // H5: RecipientNotFound, never null MX
 	{microsoft, []string{"X.1.1", "X.1.300-399"}, []string{"resolver.adr.", "not found", "unknown", "does not exist"}, UserUnknown},
 	{microsoft, []string{"5.4.1", "X.7.1"}, []string{"relay"}, NoRelaying},
+	{microsoft, []string{"5.4.1"}, []string{"all recipient addresses rejected"}, Rejected}, // the tenant refuses the message, not one address
 	{microsoft, []string{"5.4.1"}, []string{"recipient address rejected: access denied"}, UserUnknown},
 	{microsoft, []string{"5.7.504", "5.7.505"}, nil, Suspend},
 	{microsoft, []string{"X.2.2"}, []string{"submission quota"}, RateLimited},
@@ -151,6 +157,14 @@ var providerRules = []providerRule{
 	{docomo, nil, []string{"too much mail data"}, MailboxFull},
 	{docomo, nil, []string{"too many recipients"}, RateLimited},
 
+	// Exchange 2000/2003 print a status number in parentheses after the
+	// "MSEXCH:IMS:..." tag (Microsoft KB "NDR codes in Exchange 2000/2003").
+	{exchange, nil, []string{"(000c05a6)"}, UserUnknown},
+	{exchange, nil, []string{"(000c0595)"}, Filtered},
+	{exchange, nil, []string{"(00120270)"}, NetworkError},
+	{exchange, nil, []string{"(000b0981)"}, SecurityError},
+	{exchange, nil, []string{"(00010256)", "(000d06b5)"}, SystemError},
+
 	// Yahoo / AOL.
 	{yahoo, nil, []string{"unexpected volume or user complaints", "[tss04]"}, RateLimited},
 	{yahoo, nil, []string{"not a valid recipient", "doesn't have a yahoo.com account", "user doesn't have a"}, UserUnknown},
@@ -171,7 +185,8 @@ type vendorCode struct {
 // numbers (postmaster.orange.fr) and Spectrum's "AUP#I-NNNN" codes (its
 // "understanding email error codes" page). First match wins.
 var vendorCodes = []vendorCode{
-	{orange, []string{"ofr", "lpn"}, 505, 506, SystemError}, // service unavailable / mail refused, retry
+	{orange, []string{"ofr", "lpn"}, 505, 505, SystemError},  // service refused, retry later
+	{orange, []string{"ofr", "lpn"}, 506, 506, SpamDetected}, // "Mail rejete": the message was judged spam
 	{orange, []string{"ofr", "lpn"}, 630, 630, PolicyViolation},
 	{orange, []string{"ofr", "lpn"}, 100, 199, Blocked}, // the source IP or its network is refused
 	{orange, []string{"ofr", "lpn"}, 999, 999, Blocked},

@@ -111,7 +111,9 @@ func replyReason(code int, cmd, text string) (Reason, bool) {
 	case code == 550:
 		switch cmd {
 		case cmdRCPT:
-			if has("mailbox", "user", "recipient", "address") {
+			// Postfix's "Recipient address rejected:" wraps any RCPT
+			// restriction; it does not itself say the mailbox is unknown.
+			if anyContains(strings.ReplaceAll(text, "recipient address rejected", ""), []string{"mailbox", "user", "recipient", "address"}) {
 				return UserUnknown, true // low confidence (taxonomy 5.2)
 			}
 		case cmdMAIL:

@@ -100,6 +100,7 @@ var textRules = []textRule{
 		"not enough storage", "disk quota", "user has exceeded", "out of storage space",
 		"would exceed … quota", "has exceeded its disk space limit", "boite du destinataire pleine",
 		"no space left on device", "quota violation", "email quota exceeded",
+		"number of messages in … mailbox exceeded",
 	}, need: []string{"full", "quota"}, regexps: []string{
 		`\b(mail ?box|inbox|mailfolder|account|user|recipient|maildir)\b.{0,30}\b(full|over (the )?(disk )?quota|quota (exceeded|violation))\b`,
 	}, unless: []string{
@@ -117,7 +118,7 @@ var textRules = []textRule{
 		"account is disabled", "has been suspended", "is currently suspended", "user suspended",
 		"account is inactive", "inactive account", "mailbox is inactive", "mailbox is frozen",
 		"account is frozen", "temporarily locked", "archived recipient", "tried to reach is disabled",
-		"is a deactivated mailbox", "user is terminated", "temporary locked", "account is blocked", "account … expired", "account has been suspended",
+		"is a deactivated mailbox", "user is terminated", "temporary locked", "account is blocked", "account is locked", "account … expired", "account has been suspended",
 		"user account disabled", "mailbox has been disabled",
 	}, unless: []string{"sender account", "your account"}},
 	{reason: HasMoved, phrases: hasMovedPhrases},
@@ -125,7 +126,7 @@ var textRules = []textRule{
 		"relay access denied", "relaying denied", "relay denied", "relay not permitted", "unable to relay",
 		"not permitted to relay", "not an open relay", "we do not relay", "no relaying",
 		"not allowed to relay", "not configured to relay", "relaying not allowed", "relaying is not allowed",
-		"isn't in my list of allowed rcpthosts", "relay access is denied",
+		"isn't in my list of allowed rcpthosts", "relay access is denied", "insecure mail relay",
 	}, unless: []string{"smtp authentication", "without authentication"}},
 	{reason: AuthFailure, phrases: []string{
 		"=spf", "=dkim", "=dmarc", "arc validation", "unauthenticated email", "sender is unauthenticated",
@@ -151,6 +152,12 @@ var textRules = []textRule{
 	}, unless: []string{
 		"domain not found", "unknown domain", "host not found", "domain does not exist", "no such domain",
 		"=sender", "=spf", "=dkim", "=dmarc", "relay",
+	}},
+	// The sending MTA's own explanation that the address is wrong (Trend
+	// Micro InterScan MSS: "Unable to deliver message to <x> ... Please
+	// check if address is correct."): not a remote reply, so no stage guard.
+	{reason: UserUnknown, guard: recipientSide, phrases: []string{
+		"check if address is correct", "check if the address is correct",
 	}},
 	{reason: UserUnknown, guard: atRecipient | recipientSide, generic: true, phrases: []string{
 		"mailbox unavailable", "mailbox not available", "requested action not taken: mailbox",
@@ -191,14 +198,17 @@ var textRules = []textRule{
 		"empty envelope senders not allowed", "sender is in my black list",
 		"sender address has been blacklisted", "sender address blacklisted", "=batv",
 		"not a registered gateway user", "returned mail not accepted here",
-		"email address is not verified", "sender denied", "unknown sender", "sender domain must exist",
+		"email address is not verified", "sender denied",
+		"not have permission to post messages to the group", "not have permission to post to the group", "unknown sender", "sender domain must exist",
 		"sender domain does not exist", "sender not allowed", "envelope sender",
 		"from: domain is invalid", "sender email address rejected",
 	}, unless: []string{
 		"recipient address rejected", "sender ip address rejected", "5.1.0 address rejected",
 	}},
 	// At MAIL FROM even a bare refusal is about our envelope sender.
-	{reason: Rejected, guard: atMail, phrases: []string{"access denied", "not allowed", "rejected", "refused"}},
+	{reason: Rejected, guard: atMail, phrases: []string{"access denied", "not allowed", "rejected", "refused"},
+		// Refusals that name another cause are left to their own rules.
+		unless: []string{"unauthenticated", "authentication", "policy", "relay"}},
 	{reason: HostUnknown, guard: recipientSide, phrases: []string{
 		"host unknown", "unknown host", "host or domain name not found", "domain does not exist",
 		"no such domain", "domain not found", "name or service not known", "unrouteable address",
@@ -244,18 +254,21 @@ var textRules = []textRule{
 		"ip not in whitelist", "your ip", "ip address is listed", "is listed on", "is listed in",
 		"blocked by", "has been blocked", "access denied, banned",
 		"invalid ip for sending mail", "a problem occurred … (bl)",
+		"unfortunately, messages from … weren't sent", "too many unwanted messages have been sent from",
 	}},
 	{reason: FailedSTARTTLS, phrases: []string{
 		"starttls", "tls required", "tls is required", "must issue a starttls command first",
 		"requiretls", "mta-sts", "=dane", "=tlsa", "encryption required", "tls not available",
 		"must use tls", "tls negotiation failed", "tls handshake",
+		"does not support tls", "doesn't support tls",
 	}, need: []string{"certificate"}, regexps: []string{
 		`certificate (has )?(expired|not trusted|verification failed)`,
 	}},
 	{reason: NotAccept, phrases: []string{
 		"does not accept mail", "=nullmx", "null mx", "mail receiving disabled",
-		"no mx record found for domain", "mx or srv record indicated no smtp service",
+		"no mx record found for domain", "no mx found for domain", "mx or srv record indicated no smtp service",
 		"no route for current request", "does not receive mail", "accepts no mail",
+		"couldn't find a mail exchanger or ip address",
 	}, unless: []string{"does not accept mail from", "=sender"}},
 	{reason: VirusDetected, guard: atContent, phrases: []string{
 		"=virus", "malware", "infected", "potentially executable attachment",
@@ -286,7 +299,8 @@ var textRules = []textRule{
 		"host not found, try again", "dns query failed", "malformed or unexpected name server reply",
 		"too many hops", "hop count exceeded", "routing loop", "mail forwarding loop",
 		"delivery temporarily suspended", "connection reset", "timeout", "timed out",
-		"name server failure", "temporary failure in name resolution",
+		"name server failure", "temporary failure in name resolution", "host not reachable",
+		"host name lookup failure",
 	}, unless: []string{"message timed out", "retry timeout exceeded", "message expired"}},
 	{reason: SystemFull, phrases: []string{
 		"mail system full", "insufficient system storage", "insufficient system resources",
@@ -296,7 +310,7 @@ var textRules = []textRule{
 	{reason: SecurityError, phrases: []string{
 		"authentication required", "authentication failed", "authentication credentials invalid",
 		"application-specific password required", "username and password not accepted",
-		"not authorized to send", "insecure mail relay", "unauthenticated senders not allowed",
+		"not authorized to send", "unauthenticated senders not allowed",
 		"please log in with your web browser", "too many login attempts",
 		"account not subscribed to ses", "not authorized to perform ses:sendrawemail",
 		"client was not authenticated", "authentication unsuccessful", "sender account disabled",

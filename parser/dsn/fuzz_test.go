@@ -215,7 +215,7 @@ func FuzzDetect(f *testing.F) {
 			if fam.fix != nil {
 				evs := rfc3464(m)
 				if len(evs) == 0 {
-					evs = []parser.Event{{Recipient: "user@example.com", Status: parser.StatusBounced, Text: body}}
+					evs = []parser.Event{{Recipient: "user@example.com", Status: parser.StatusBounced, Text: m.body}} // text as the walker keeps it: valid UTF-8
 				}
 				checkText(fam.name+" fix", fam.fix(m, evs))
 			}
