@@ -332,7 +332,7 @@ func (ev *event) matchText() (decision, bool) {
 		case g&recipientSide != 0 && senderVeto,
 			g&atContent != 0 && ev.cmd != "" && ev.cmd != cmdData,
 			g&atRecipient != 0 && ev.cmd != "" && ev.cmd != cmdRCPT && ev.cmd != cmdData && codeReason != reason,
-			g&atRecipient != 0 && codeReason == Suspend,
+			g&atRecipient != 0 && codeReason == Suspend && ev.cmd != cmdRCPT,
 			g&atMail != 0 && ev.cmd != cmdMAIL,
 			g&notAtGreeting != 0 && (ev.cmd == cmdConn || ev.cmd == cmdEHLO),
 			g&temporary != 0 && ev.class != '4' && ev.class != 0:

@@ -26,3 +26,14 @@ func TestLineNaming(t *testing.T) {
 		t.Errorf("lineNaming of an absent address = %q", got)
 	}
 }
+
+func TestParagraphNaming(t *testing.T) {
+	text := "The mail system\n\n<bob@example.net>: host mx said: 550 5.2.1\n<bob@example.net>... User Unknown (in reply to RCPT TO command)\n\nother paragraph"
+	got := paragraphNaming(text, "bob@example.net")
+	if got != "<bob@example.net>: host mx said: 550 5.2.1\n<bob@example.net>... User Unknown (in reply to RCPT TO command)" {
+		t.Errorf("paragraphNaming = %q", got)
+	}
+	if paragraphNaming(text, "ann@example.net") != "" {
+		t.Error("paragraph for an absent address")
+	}
+}

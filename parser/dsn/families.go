@@ -31,6 +31,9 @@ type family struct {
 // before them). To add a producer, write family_<name>.go and list it
 // here.
 var families = []*family{
+	// A report with Postfix's own fields was written by Postfix, whoever
+	// delivered the bounce afterwards (Office 365 marks on a relayed one).
+	&famPostfixReport,
 	// Services and gateways with their own markers.
 	&famOffice365, &famOutlook, &famExchange2007, &famExchange2003,
 	&famGoogleGroups, &famGoogleWorkspace, &famGmail,

@@ -20,11 +20,22 @@ import (
 // carries without a "said:".
 var famPostfix = family{name: "postfix", detect: postfixDetect, text: postfixText, fix: postfixFix}
 
-func postfixDetect(m *bounce) bool {
+// famPostfixReport is famPostfix recognised by its report fields alone
+// (X-Postfix-Queue-ID, X-Postfix-Sender), tried before every other family.
+var famPostfixReport = family{name: "postfix", detect: postfixReportDetect, text: postfixText, fix: postfixFix}
+
+func postfixReportDetect(m *bounce) bool {
 	for _, r := range m.reports {
 		if indexFold(string(r[:min(len(r), 2000)]), "X-Postfix-") >= 0 {
 			return true
 		}
+	}
+	return false
+}
+
+func postfixDetect(m *bounce) bool {
+	if postfixReportDetect(m) {
+		return true
 	}
 	head := m.body
 	if len(head) > 3000 {

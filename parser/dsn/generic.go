@@ -207,8 +207,11 @@ func fillText(m *bounce, evs []parser.Event) {
 		}
 		if ev.Command == "" {
 			// The report's Diagnostic-Code often drops what the text
-			// keeps: "(in reply to RCPT TO command)".
-			ev.Command = smtpcode.Stage(line)
+			// keeps: "(in reply to RCPT TO command)", sometimes on an
+			// unindented next line of the recipient's paragraph.
+			if ev.Command = smtpcode.Stage(line); ev.Command == "" {
+				ev.Command = smtpcode.Stage(paragraphNaming(text, ev.Recipient))
+			}
 		}
 	}
 }
@@ -238,4 +241,26 @@ func lineNaming(text, addr string) string {
 		return out
 	}
 	return ""
+}
+
+// paragraphNaming returns the paragraph (lines up to a blank one) that
+// starts at the first line naming addr, at most 2000 bytes; "" if none.
+func paragraphNaming(text, addr string) string {
+	i := indexFold(text, addr)
+	if i < 0 {
+		return ""
+	}
+	if j := strings.LastIndexByte(text[:i], '\n'); j >= 0 {
+		i = j + 1
+	} else {
+		i = 0
+	}
+	p := text[i:]
+	if j := strings.Index(p, "\n\n"); j >= 0 {
+		p = p[:j]
+	}
+	if len(p) > 2000 {
+		p = p[:2000]
+	}
+	return p
 }
