@@ -174,6 +174,15 @@ var classifyTests = []row{
 	{"user unknown text at RCPT hint", Input{Code: 550, Text: "550 5.1.1 <a@example.org>: Recipient address rejected: User unknown in local recipient table"}, UserUnknown, Hard, ActionSuppress},
 	{"user unknown 5.2.1 at RCPT", rcpt(550, "5.2.1", "550 5.2.1 <a@example.org>... User Unknown"), UserUnknown, Hard, ActionSuppress},
 	{"user unknown 5.2.1 no stage", Input{Code: 550, Enhanced: "5.2.1", Text: "550 5.2.1 <a@example.org>... User Unknown"}, Filtered, Soft, ActionInvestigate},
+	{"MTA's own unknown user", Input{Failed: true, Text: "Unknown user: a@example.org"}, UserUnknown, Hard, ActionSuppress},
+	{"Verizon summary", Input{Failed: true, Code: 550, Text: "Invalid user address: 550 - Requested action not taken: no such user here"}, UserUnknown, Hard, ActionSuppress},
+	{"IMail delivery userid", Input{Failed: true, Text: "Invalid final delivery userid: a@example.org"}, UserUnknown, Hard, ActionSuppress},
+	{"cPanel account or domain", Input{Failed: true, Text: "The mail server could not deliver mail to a@example.org. The account or domain may not exist, they may be blacklisted, or missing the proper dns entries."}, HostUnknown, Hard, ActionSuppress},
+	{"bare domain does not exist", Input{Failed: true, Code: 553, Text: "553 mx.example.org does not exist"}, HostUnknown, Hard, ActionSuppress},
+	{"Exim malformed address", Input{Failed: true, Text: "malformed address: <a@example.org> may not follow b@example.org"}, SyntaxError, Soft, ActionFixSenderConfig},
+	{"blacklisted address", Input{Failed: true, Text: "Sorry, you are sending to/from an address that has been blacklisted"}, Rejected, Soft, ActionFixSenderConfig},
+	{"unverifiable sending IP", Input{Deferred: true, Code: 450, Text: "450 service permits 2 unverifyable sending IPs - mx.example.org is not 192.0.2.1"}, RequirePTR, Soft, ActionFixSenderConfig},
+	{"EZweb remote rejection", Input{Failed: true, Text: "Each of the following recipients was rejected by a remote mail server."}, Filtered, Soft, ActionInvestigate},
 
 	// Status word last (taxonomy 2.4): a give-up keeps the cause its last
 	// reply named; a timeout or a bare code stays expired.

@@ -134,6 +134,15 @@ var textRules = []textRule{
 		"spf check: fail", "is not allowed to send mail from",
 		"does not have authentication information", "fails to pass authentication checks",
 	}, unless: []string{"authentication required", "smtp auth", "duplicate header", "header 'dkim"}},
+	// The sending MTA's own explanation that the address is wrong (Trend
+	// Micro InterScan MSS: "Unable to deliver message to <x> ... Please
+	// check if address is correct."): not a remote reply, so no stage guard.
+	{reason: UserUnknown, guard: recipientSide, phrases: []string{
+		"check if address is correct", "check if the address is correct",
+		"invalid user address",           // Verizon's summary of a user-unknown reply
+		"invalid final delivery userid:", // Ipswitch IMail's own delivery error
+		"unknown user:",                  // IMail: "Unknown user: a@example.org"
+	}},
 	{reason: UserUnknown, guard: atRecipient | recipientSide, phrases: []string{
 		"user unknown", "unknown user", "no such user", "no such recipient", "no such mailbox",
 		"unknown recipient", "recipient unknown", "invalid recipient", "invalid mailbox",
@@ -151,13 +160,7 @@ var textRules = []textRule{
 		`\b(user|recipient|mailbox|address|account)\b.{0,40}\b(unknown|not (found|exist|valid|known)|does ?n[o']t exist|invalid)\b`,
 	}, unless: []string{
 		"domain not found", "unknown domain", "host not found", "domain does not exist", "no such domain",
-		"=sender", "=spf", "=dkim", "=dmarc", "relay",
-	}},
-	// The sending MTA's own explanation that the address is wrong (Trend
-	// Micro InterScan MSS: "Unable to deliver message to <x> ... Please
-	// check if address is correct."): not a remote reply, so no stage guard.
-	{reason: UserUnknown, guard: recipientSide, phrases: []string{
-		"check if address is correct", "check if the address is correct",
+		"=sender", "=spf", "=dkim", "=dmarc", "relay", "account or domain may not exist",
 	}},
 	{reason: UserUnknown, guard: atRecipient | recipientSide, generic: true, phrases: []string{
 		"mailbox unavailable", "mailbox not available", "requested action not taken: mailbox",
@@ -168,13 +171,14 @@ var textRules = []textRule{
 		"rejected due to user rules", "is not accepting any mail", "not currently being accepted",
 		"this account is protected by", "resolver.rst.notauthorized", "not authorized to send to this recipient",
 		"recipient email address has been blocked", "does not accept mail from you",
+		"was rejected by a remote mail server", // au/EZweb: "Each of the following recipients was rejected ..."
 		"recipient does not wish to receive",
 	}},
 	{reason: RequirePTR, phrases: []string{
 		"ptr record", "reverse dns", "=rdns", "cannot find your hostname", "ip name lookup failed",
 		"generic dns ptr", "forward dns entry does not point to the sending ip",
 		"unresolvable relay host name", "reverse lookup", "cannot resolve your hostname",
-		"no ptr", "ptr lookup",
+		"no ptr", "ptr lookup", "unverifyable sending ip", "unverifiable sending ip",
 	}},
 	{reason: NotCompliantRFC, phrases: []string{
 		"not rfc 5322 compliant", "rfc 5322 section 3.6", "rfcmessagenoncompliant",
@@ -192,6 +196,7 @@ var textRules = []textRule{
 		"barelinefeedsareillegal", "header size", "malformed mime", "invalid header",
 	}},
 	{reason: Rejected, phrases: []string{
+		"address that has been blacklisted", "address has been blacklisted", // a sender address list, not our IP
 		"sender address rejected", "sender rejected", "sender verify failed", "sender domain … not found",
 		"domain of sender address", "invalid sender", "unroutable sender address",
 		"mail from not owned by user", "not owned by user", "bogus mail from", "null sender is not allowed",
@@ -214,6 +219,9 @@ var textRules = []textRule{
 		"no such domain", "domain not found", "name or service not known", "unrouteable address",
 		"unroutable address", "unknown domain", "domain must exist", "=nxdomain",
 		"nonexistent domain", "non-existent domain", "domain name not found", "host not found",
+		"account or domain may not exist", // cPanel's Exim: "The account or domain may not exist, ..."
+	}, regexps: []string{
+		`^[245]\d\d [a-z0-9-]+(\.[a-z0-9-]+)+\.[a-z]{2,} does not exist`, // "553 example.net does not exist"
 	}, unless: []string{
 		"try again", "dns query failed", "temporary failure", "temporarily", "timed out", "servfail",
 	}},
@@ -321,6 +329,7 @@ var textRules = []textRule{
 		"syntax error", "command unrecognized", "unrecognized command", "bad sequence of commands",
 		"command not implemented", "parameter not recognized", "line too long",
 		"smtp protocol violation", "invalid command", "protocol error",
+		"malformed address", // Exim: "malformed address: <a> may not follow <b>"
 	}},
 	{reason: Expired, phrases: []string{
 		"message expired", "delivery time expired", "queue expired", "giving up on", "has been delayed",

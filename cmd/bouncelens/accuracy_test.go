@@ -28,11 +28,11 @@ const (
 	barHard   = 0.99
 )
 
-// Floors: the agreement measured now, rounded down, while the work towards
-// the bars goes on; a drop below them is a regression.
+// Floors: the test fails below them. They are the bars: measured 97.7%
+// reason and 99.2% hard/soft (377 and 383 of 386 rows).
 const (
-	floorReason = 0.94
-	floorHard   = 0.97
+	floorReason = barReason
+	floorHard   = barHard
 )
 
 // expectedRow is one row of expected.tsv.
@@ -69,7 +69,7 @@ func readExpected(t *testing.T) (rows []expectedRow) {
 
 // disagreement is one row of testdata/disagreements.tsv: a row of
 // expected.tsv where bouncelens reads the reason (and hard/soft) otherwise
-// on purpose.
+// on purpose; reason and class "-" say bouncelens gives no record for it.
 type disagreement struct {
 	reason, class, why string
 }
@@ -195,7 +195,8 @@ func TestAccuracy(t *testing.T) {
 		}
 		reasonOK, hardOK := d.Reason == wantReason, gotClass == wantClass
 		key := r.file + "#" + strconv.Itoa(r.index)
-		if a, ok := agreed[key]; ok && (!reasonOK || !hardOK) && a.reason == d.Reason && a.class == d.Class {
+		if a, ok := agreed[key]; ok && (!reasonOK || !hardOK) && (a.reason == d.Reason && a.class == d.Class ||
+			a.reason == "-" && r.index > len(recs)) { // "-": no record for this row, on purpose
 			reasonOK, hardOK = true, true
 			usedAgreed++
 		}

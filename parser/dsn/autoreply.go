@@ -60,3 +60,34 @@ func decodeAutoReply(m *bounce) []parser.Event {
 		Subject:   m.subject,
 	}}
 }
+
+// isUnsubscribe reports whether the message is an unsubscribe request sent
+// to a List-Unsubscribe mailto: address (RFC 2369): Subject "unsubscribe",
+// or the text mail clients write ("Apple Mail sent this email to
+// unsubscribe from the message ...").
+func isUnsubscribe(m *bounce) bool {
+	if strings.EqualFold(strings.TrimSpace(m.subject), "unsubscribe") {
+		return true
+	}
+	head := m.body
+	if len(head) > 2000 {
+		head = head[:2000]
+	}
+	return containsFold(head, "sent this email to unsubscribe")
+}
+
+// decodeUnsubscribe returns one complaint event of feedback type "opt-out"
+// for the sender of an unsubscribe request: not a bounce, but an address
+// that asked to get no more mail.
+func decodeUnsubscribe(m *bounce) []parser.Event {
+	if !isUnsubscribe(m) || m.from == "" {
+		return nil
+	}
+	return []parser.Event{{
+		Recipient: m.from,
+		Status:    parser.StatusComplained,
+		Feedback:  "opt-out",
+		Text:      "unsubscribe request",
+		Subject:   m.subject,
+	}}
+}

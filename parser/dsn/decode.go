@@ -66,8 +66,9 @@ func (w *walker) bounce() *bounce {
 //  3. the delivery-status parts give the recipients, and the family's fix
 //     (if any) completes them from its text;
 //  4. without a usable report, the family's text decoder reads the body;
-//  5. no family and no generic bounce mark: an auto-reply gives one
-//     autoreplied event for its sender;
+//  5. no family and no generic bounce mark: an unsubscribe request (to a
+//     List-Unsubscribe mailto: address) gives one opt-out complaint, an
+//     auto-reply one autoreplied event, for its sender;
 //  6. otherwise the generic text decoder tries X-Failed-Recipients and
 //     addresses near reply codes, as the "unknown" family;
 //  7. still nothing: a message attached before any report (a bounce
@@ -96,7 +97,9 @@ func decode(m *bounce) []parser.Event {
 		evs = fam.text(m)
 	}
 	if len(evs) == 0 && len(m.reports) == 0 && fam == nil && !looksLikeBounce(m) {
-		if evs = decodeAutoReply(m); len(evs) > 0 {
+		if evs = decodeUnsubscribe(m); len(evs) > 0 {
+			name = "unsubscribe"
+		} else if evs = decodeAutoReply(m); len(evs) > 0 {
 			name = "rfc3834"
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"bouncelens/parser"
+	"bouncelens/parser/smtpcode"
 )
 
 // famVerizon: bounces of Verizon Wireless's e-mail to SMS / MMS gateways
@@ -66,9 +67,25 @@ func verizonText(m *bounce) []parser.Event {
 			}
 		}
 	}
+	// Verizon's own summary ("Error: Invalid user address") says what it
+	// made of the reply: keep it in front of the reply.
+	code := smtpcode.FindReply(diag) // of the reply, before the summary goes in front
+	if sum := verizonSummary(body); sum != "" && !strings.HasPrefix(diag, sum) {
+		diag = sum + ": " + diag
+	}
 	evs := make([]parser.Event, 0, len(rcpts))
 	for _, r := range rcpts {
-		evs = append(evs, parser.Event{Recipient: r, Status: parser.StatusBounced, Text: diag})
+		evs = append(evs, parser.Event{Recipient: r, Status: parser.StatusBounced, Code: code, Text: diag})
 	}
 	return evs
+}
+
+// verizonSummary returns the text of the first "Error: ..." line of body.
+func verizonSummary(body string) string {
+	for _, l := range strings.SplitN(body, "\n", 50) {
+		if t := strings.TrimSpace(l); hasPrefixFold(t, "Error:") {
+			return strings.TrimSpace(t[len("Error:"):])
+		}
+	}
+	return ""
 }

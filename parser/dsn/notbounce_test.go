@@ -68,6 +68,7 @@ func TestAutoReply(t *testing.T) {
 		{"a bounce that says auto-replied is a bounce",
 			"From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\nAuto-Submitted: auto-replied\nSubject: Mail delivery failed\n\n  bob@example.net\n    550 5.1.1 User unknown\n",
 			parser.StatusBounced},
+		{"unsubscribe request", "From: ann@example.net\nTo: unsub-123@example.com\nSubject: unsubscribe\n\nMail sent this email to unsubscribe from the message \"News\".\n", parser.StatusComplained},
 		{"plain mail is nothing", "From: ann@example.net\nSubject: Lunch?\n\nSee you.\n", parser.StatusUnknown},
 		{"bulk precedence is not an auto-reply", "From: list@example.net\nPrecedence: bulk\nSubject: Digest\n\nNews.\n", parser.StatusUnknown},
 	}
@@ -82,6 +83,9 @@ func TestAutoReply(t *testing.T) {
 			}
 			if err != nil || len(evs) != 1 || evs[0].Status != tt.want {
 				t.Fatalf("Parse = %+v, %v; want one %v event", evs, err, tt.want)
+			}
+			if tt.want == parser.StatusComplained && (evs[0].Recipient != "ann@example.net" || evs[0].Feedback != "opt-out" || evs[0].Family != "unsubscribe") {
+				t.Errorf("unsubscribe event %+v", evs[0])
 			}
 			if tt.want == parser.StatusAutoReplied && (evs[0].Recipient != "ann@example.net" || evs[0].Family != "rfc3834") {
 				t.Errorf("auto-reply event %+v", evs[0])
