@@ -7,7 +7,7 @@ import (
 )
 
 func TestActiveHunter(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "sendmail-like",
 		family: "activehunter",
 		in: `From: "MAILER-DAEMON" <MAILER-DAEMON@example.net>
@@ -23,6 +23,6 @@ Content-Type: text/plain
   ----- Transcript of session follows -----
 550 <bob@example.net>: Recipient address rejected: User unknown
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "User unknown"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "User unknown"}},
 	}})
 }

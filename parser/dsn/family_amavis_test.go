@@ -7,7 +7,7 @@ import (
 )
 
 func TestAmavis(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "report",
 		family: "amavis",
 		in: `From: "Content-filter at mail.example.net" <postmaster@example.net>
@@ -32,6 +32,6 @@ Diagnostic-Code: smtp; 550 5.1.1 <bob@example.net>: Recipient address rejected: 
 
 --b1--
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown"}},
 	}})
 }

@@ -38,8 +38,7 @@ func amazonsesDetect(m *bounce) bool {
 	if m.header.Has("X-Amz-Sns-Message-Id") || strings.HasSuffix(m.from, "@sns.amazonaws.com") {
 		return strings.Contains(m.body, `"notificationType"`) || strings.Contains(m.body, `\"notificationType\"`)
 	}
-	_, domain, _ := strings.Cut(m.from, "@")
-	if domain != "amazonses.com" && !strings.HasSuffix(domain, ".amazonses.com") {
+	if !fromDomain(m, "amazonses.com") {
 		return false
 	}
 	return len(m.reports) > 0 ||

@@ -10,7 +10,7 @@ import (
 func TestAmazonSES(t *testing.T) {
 	tests := []struct {
 		name, msg string
-		want      []gmailWant
+		want      []eventWant
 	}{
 		{"report with an SES reason before the reply", `From: MAILER-DAEMON@email-bounces.amazonses.com
 To: alice@example.com
@@ -34,7 +34,7 @@ Status: 5.0.0 (permanent failure)
 Diagnostic-Code: smtp; 5.1.0 - Unknown address error 550-'5.2.2 <bob@example.net>... Mailbox Full' (delivery attempts: 0)
 
 --b1--
-`, []gmailWant{{"bob@example.net", parser.StatusBounced, 550, "5.2.2", "550 5.2.2 <bob@example.net>... Mailbox Full"}}},
+`, []eventWant{{"bob@example.net", parser.StatusBounced, 550, "5.2.2", "", "550 5.2.2 <bob@example.net>... Mailbox Full"}}},
 		{"SNS bounce notification, folded", `From: SES Bounces <no-reply@sns.amazonaws.com>
 To: alice@example.com
 Subject: AWS Notification Message
@@ -46,7 +46,7 @@ Content-Type: text/plain; charset=UTF-8
 
 --
 If you wish to stop receiving notifications from this topic, please click the link below.
-`, []gmailWant{{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "550 5.1.1 user unknown"}}},
+`, []eventWant{{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "", "550 5.1.1 user unknown"}}},
 		{"SNS envelope around a suppressed bounce", `From: SES Bounces <no-reply@sns.amazonaws.com>
 To: alice@example.com
 Subject: AWS Notification Message
@@ -57,17 +57,17 @@ Content-Type: text/plain; charset=UTF-8
   "Type" : "Notification",
   "Message" : "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bounceSubType\":\"Suppressed\",\"bouncedRecipients\":[{\"emailAddress\":\"carol@example.org\"}],\"timestamp\":\"2026-11-23T09:00:03.000Z\"}}"
 }
-`, []gmailWant{{"carol@example.org", parser.StatusBounced, 0, "", "suppression list"}}},
+`, []eventWant{{"carol@example.org", parser.StatusBounced, 0, "", "", "suppression list"}}},
 		{"SNS delivery", `From: SES <no-reply@sns.amazonaws.com>
 Subject: AWS Notification Message
 x-amz-sns-message-id: 00000000-0000-0000-0000-000000000002
 Content-Type: text/plain; charset=UTF-8
 
 {"notificationType":"Delivery","delivery":{"timestamp":"2026-11-23T09:00:03.000Z","recipients":["bob@example.net"],"smtpResponse":"250 2.6.0 Message received","reportingMTA":"a1-2.smtp-out.amazonses.com"}}
-`, []gmailWant{{"bob@example.net", parser.StatusSent, 250, "2.6.0", "Message received"}}},
+`, []eventWant{{"bob@example.net", parser.StatusSent, 250, "2.6.0", "", "Message received"}}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { gmailCheck(t, tt.msg, "amazonses", tt.want) })
+		t.Run(tt.name, func(t *testing.T) { checkEvents(t, parseString(t, tt.msg), "amazonses", exactEnhanced, tt.want) })
 	}
 }
 

@@ -37,5 +37,5 @@ Subject: hi
 hi
 --b1--
 `
-	gmailCheck(t, msg, "amazonworkmail", []gmailWant{{"bob@example.net", parser.StatusExpired, 421, "4.4.2", "Message expired"}})
+	checkEvents(t, parseString(t, msg), "amazonworkmail", exactEnhanced, []eventWant{{"bob@example.net", parser.StatusExpired, 421, "4.4.2", "", "Message expired"}})
 }

@@ -7,7 +7,7 @@ import (
 )
 
 func TestBarracuda(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "report",
 		family: "barracuda",
 		in: `From: MAILER-DAEMON
@@ -32,6 +32,6 @@ Diagnostic-Code: smtp; 550 5.7.1 Message content rejected, UBE
 
 --b1--
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 5.7.1 Message content rejected, UBE"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 5.7.1 Message content rejected, UBE"}},
 	}})
 }

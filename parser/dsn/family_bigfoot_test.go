@@ -7,7 +7,7 @@ import (
 )
 
 func TestBigfoot(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "report",
 		family: "bigfoot",
 		in: `From: Mail Delivery Subsystem <MAILER-DAEMON@bigfoot.com>
@@ -33,6 +33,6 @@ Diagnostic-Code: smtp; 553 Invalid recipient bob@example.net
 
 --b1--
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 553, text: "553 Invalid recipient bob@example.net"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 553, text: "553 Invalid recipient bob@example.net"}},
 	}})
 }

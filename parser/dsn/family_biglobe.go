@@ -21,8 +21,7 @@ var famBiglobe = family{
 }
 
 func biglobeDetect(m *bounce) bool {
-	_, domain, _ := strings.Cut(m.from, "@")
-	return (domain == "biglobe.ne.jp" || strings.HasSuffix(domain, ".biglobe.ne.jp")) &&
+	return fromDomain(m, "biglobe.ne.jp") &&
 		len(m.reports) == 0 && strings.Contains(m.body, "----- The following addresses had delivery problems -----")
 }
 

@@ -18,5 +18,5 @@ bob@example.net
    ----- Non-delivered information -----
 The number of messages in recipient's mailbox exceeded the local limit.
 `
-	gmailCheck(t, msg, "biglobe", []gmailWant{{"bob@example.net", parser.StatusBounced, 0, "", "mailbox exceeded the local limit"}})
+	checkEvents(t, parseString(t, msg), "biglobe", exactEnhanced, []eventWant{{"bob@example.net", parser.StatusBounced, 0, "", "", "mailbox exceeded the local limit"}})
 }

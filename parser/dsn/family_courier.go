@@ -76,16 +76,10 @@ func courierText(m *bounce) []parser.Event {
 // events, and its diagnostic where the report has none.
 func courierFix(m *bounce, evs []parser.Event) []parser.Event {
 	tevs := courierText(m)
-	byRcpt := make(map[string]*parser.Event, len(tevs))
-	for j := range tevs {
-		k := strings.ToLower(tevs[j].Recipient)
-		if byRcpt[k] == nil {
-			byRcpt[k] = &tevs[j]
-		}
-	}
+	textFor := textByRecipient(tevs)
 	for i := range evs {
 		ev := &evs[i]
-		t := byRcpt[strings.ToLower(ev.Recipient)]
+		t := textFor(ev.Recipient)
 		if t == nil {
 			continue
 		}

@@ -1,29 +1,15 @@
 package dsn
 
 import (
-	"strings"
 	"testing"
 
 	"bouncelens/parser"
 )
 
-// courierDecode decodes one message written as a Go string (LF line ends).
-func courierDecode(t *testing.T, msg string) []parser.Event {
-	t.Helper()
-	var evs []parser.Event
-	for ev, err := range parser.All(NewReader(strings.NewReader(msg), "test.eml")) {
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		evs = append(evs, ev)
-	}
-	return evs
-}
-
 func TestCourier(t *testing.T) {
 	tests := []struct {
 		name, msg string
-		want      []courierWant
+		want      []eventWant
 	}{
 		{
 			name: "report and transcript",
@@ -62,7 +48,7 @@ Diagnostic-Code: smtp; 550 5.1.1 <bob@example.net>... User unknown
 
 --=_courier_0--
 `,
-			want: []courierWant{
+			want: []eventWant{
 				{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "RCPT", "User unknown"},
 			},
 		},
@@ -86,36 +72,14 @@ Your message to the following recipients cannot be delivered:
 If your message was also sent to additional recipients, their delivery
 status is not included in this report.
 `,
-			want: []courierWant{
+			want: []eventWant{
 				{"carol@example.org", parser.StatusBounced, 0, "", "", "No such domain."},
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			evs := courierDecode(t, tt.msg)
-			if len(evs) != len(tt.want) {
-				t.Fatalf("%d events, want %d: %+v", len(evs), len(tt.want), evs)
-			}
-			for i, w := range tt.want {
-				ev := evs[i]
-				if ev.Family != "courier" || ev.Recipient != w.rcpt || ev.Status != w.status || ev.Code != w.code ||
-					ev.Enhanced != w.enhanced || ev.Command != w.command || !strings.Contains(ev.Text, w.text) {
-					t.Errorf("event %d = %s %s %s %d %s %s %q, want courier %s %s %d %s %s text containing %q",
-						i, ev.Family, ev.Recipient, ev.Status, ev.Code, ev.Enhanced, ev.Command, ev.Text,
-						w.rcpt, w.status, w.code, w.enhanced, w.command, w.text)
-				}
-			}
+			checkEvents(t, decodeString(t, tt.msg), "courier", exactAll, tt.want)
 		})
 	}
-}
-
-// courierWant is what one event must carry; text is a substring of Text.
-type courierWant struct {
-	rcpt     string
-	status   parser.Status
-	code     int
-	enhanced string
-	command  string
-	text     string
 }

@@ -7,7 +7,7 @@ import (
 )
 
 func TestDomino(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "report-cut-short",
 		family: "domino",
 		in: `From: Postmaster@example.net
@@ -42,7 +42,7 @@ Diagnostic-Code: X-Notes; Error transferring to mx.example.net; Ma
 
 --b1--
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, text: "Maximum hop count exceeded."}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, text: "Maximum hop count exceeded."}},
 	}, {
 		name:   "text-only",
 		family: "domino",
@@ -63,6 +63,6 @@ because:
 
   User bob (bob@example.net) not listed in Domino Directory
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, text: "not listed in Domino Directory"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, text: "not listed in Domino Directory"}},
 	}})
 }

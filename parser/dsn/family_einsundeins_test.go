@@ -26,5 +26,5 @@ SMTP error from remote server for TEXT command, host: mx.example.net (192.0.2.1)
 
 From: alice@example.com
 `
-	gmailCheck(t, msg, "einsundeins", []gmailWant{{"bob@example.net", parser.StatusBounced, 550, "5.7.1", "reason: 550 5.7.1 Message rejected as spam"}})
+	checkEvents(t, parseString(t, msg), "einsundeins", exactEnhanced, []eventWant{{"bob@example.net", parser.StatusBounced, 550, "5.7.1", "", "reason: 550 5.7.1 Message rejected as spam"}})
 }

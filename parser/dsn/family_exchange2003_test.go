@@ -7,7 +7,7 @@ import (
 )
 
 func TestExchange2003(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "ims",
 		family: "exchange2003",
 		in: `From: System Administrator <postmaster@example.net>
@@ -31,7 +31,7 @@ bob@example.net on Mon, 23 Nov 2026 09:00:00 +0000
 carol@example.net on Mon, 23 Nov 2026 09:00:00 +0000
     Message exceeds size limit
 `,
-		want: []office365Want{
+		want: []eventWant{
 			{rcpt: "bob@example.net", status: parser.StatusBounced, text: "The recipient name is not recognized MSEXCH:IMS:EXAMPLE:SITE:SERVER 0 (000C05A6) Unknown Recipient"},
 			{rcpt: "carol@example.net", status: parser.StatusBounced, text: "Message exceeds size limit"},
 		},

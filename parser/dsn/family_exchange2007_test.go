@@ -7,7 +7,7 @@ import (
 )
 
 func TestExchange2007(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "hash-diagnostic",
 		family: "exchange2007",
 		in: `From: <postmaster@example.net>
@@ -27,6 +27,6 @@ Original message headers:
 
 To: bob@example.net
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"}},
 	}})
 }

@@ -241,16 +241,10 @@ func eximFix(m *bounce, evs []parser.Event) []parser.Event {
 	if len(tevs) == 0 {
 		return evs
 	}
-	byRcpt := make(map[string]*parser.Event, len(tevs))
-	for j := range tevs {
-		k := strings.ToLower(tevs[j].Recipient)
-		if byRcpt[k] == nil {
-			byRcpt[k] = &tevs[j]
-		}
-	}
+	textFor := textByRecipient(tevs)
 	for i := range evs {
 		ev := &evs[i]
-		t := byRcpt[strings.ToLower(ev.Recipient)]
+		t := textFor(ev.Recipient)
 		if t == nil && len(tevs) == len(evs) {
 			t = &tevs[i]
 		}

@@ -1,29 +1,15 @@
 package dsn
 
 import (
-	"strings"
 	"testing"
 
 	"bouncelens/parser"
 )
 
-// eximDecode decodes one message written as a Go string (LF line ends).
-func eximDecode(t *testing.T, msg string) []parser.Event {
-	t.Helper()
-	var evs []parser.Event
-	for ev, err := range parser.All(NewReader(strings.NewReader(msg), "test.eml")) {
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		evs = append(evs, ev)
-	}
-	return evs
-}
-
 func TestExim(t *testing.T) {
 	tests := []struct {
 		name, msg string
-		want      []eximWant
+		want      []eventWant
 	}{
 		{
 			name: "remote and local errors",
@@ -54,7 +40,7 @@ Subject: hello
 
 hello
 `,
-			want: []eximWant{
+			want: []eventWant{
 				{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "RCPT", "550 5.1.1 <bob@example.net>: Recipient address rejected"},
 				{"carol@example.org", parser.StatusExpired, 0, "", "", "have been failing for a long time"},
 			},
@@ -81,7 +67,7 @@ The address to which the message has not yet been delivered is:
 No action is required on your part. Delivery attempts will continue for
 some time.
 `,
-			want: []eximWant{
+			want: []eventWant{
 				{"dave@example.net", parser.StatusDeferred, 451, "4.7.1", "MAIL", "451 4.7.1 Greylisted"},
 			},
 		},
@@ -111,36 +97,14 @@ filter: cannot open configuration file
 ------ This is a copy of the message, including all the headers. ------
 Subject: hello
 `,
-			want: []eximWant{
+			want: []eventWant{
 				{"erin@example.net", parser.StatusBounced, 0, "", "", "pipe to |/usr/local/bin/filter filter: cannot open configuration file"},
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			evs := eximDecode(t, tt.msg)
-			if len(evs) != len(tt.want) {
-				t.Fatalf("%d events, want %d: %+v", len(evs), len(tt.want), evs)
-			}
-			for i, w := range tt.want {
-				ev := evs[i]
-				if ev.Family != "exim" || ev.Recipient != w.rcpt || ev.Status != w.status || ev.Code != w.code ||
-					ev.Enhanced != w.enhanced || ev.Command != w.command || !strings.Contains(ev.Text, w.text) {
-					t.Errorf("event %d = %s %s %s %d %s %s %q, want exim %s %s %d %s %s text containing %q",
-						i, ev.Family, ev.Recipient, ev.Status, ev.Code, ev.Enhanced, ev.Command, ev.Text,
-						w.rcpt, w.status, w.code, w.enhanced, w.command, w.text)
-				}
-			}
+			checkEvents(t, decodeString(t, tt.msg), "exim", exactAll, tt.want)
 		})
 	}
-}
-
-// eximWant is what one event must carry; text is a substring of Text.
-type eximWant struct {
-	rcpt     string
-	status   parser.Status
-	code     int
-	enhanced string
-	command  string
-	text     string
 }

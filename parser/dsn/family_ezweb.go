@@ -22,8 +22,7 @@ var famEZweb = family{
 }
 
 func ezwebDetect(m *bounce) bool {
-	_, domain, _ := strings.Cut(m.from, "@")
-	return (domain == "ezweb.ne.jp" || strings.HasSuffix(domain, ".ezweb.ne.jp")) &&
+	return fromDomain(m, "ezweb.ne.jp") &&
 		strings.HasPrefix(strings.ToLower(m.subject), "mail system error")
 }
 

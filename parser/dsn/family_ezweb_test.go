@@ -21,7 +21,7 @@ mail server.
     >>> RCPT TO:<bob@example.net>
     <<< 550 <bob@example.net>: User unknown
 `
-	gmailCheck(t, dialogue, "ezweb", []gmailWant{{"bob@example.net", parser.StatusBounced, 550, "", "550 <bob@example.net>: User unknown"}})
+	checkEvents(t, parseString(t, dialogue), "ezweb", exactEnhanced, []eventWant{{"bob@example.net", parser.StatusBounced, 550, "", "", "550 <bob@example.net>: User unknown"}})
 
 	sentence := `From: Postmaster@ezweb.ne.jp
 To: alice@example.com
@@ -32,5 +32,5 @@ The user(s) account is disabled.
 
 <carol@example.org>
 `
-	gmailCheck(t, sentence, "ezweb", []gmailWant{{"carol@example.org", parser.StatusBounced, 0, "", "The user(s) account is disabled."}})
+	checkEvents(t, parseString(t, sentence), "ezweb", exactEnhanced, []eventWant{{"carol@example.org", parser.StatusBounced, 0, "", "", "The user(s) account is disabled."}})
 }

@@ -37,9 +37,9 @@ delivery retry timeout exceeded
 
 From: alice@example.com
 `
-	gmailCheck(t, msg, "gmx", []gmailWant{
-		{"bob@example.net", parser.StatusBounced, 0, "5.1.1", "User Unknown"},
-		{"carol@example.org", parser.StatusBounced, 0, "5.2.2", "Mailbox Full"},
-		{"dave@example.com", parser.StatusBounced, 0, "", "delivery retry timeout exceeded"},
+	checkEvents(t, parseString(t, msg), "gmx", exactEnhanced, []eventWant{
+		{"bob@example.net", parser.StatusBounced, 0, "5.1.1", "", "User Unknown"},
+		{"carol@example.org", parser.StatusBounced, 0, "5.2.2", "", "Mailbox Full"},
+		{"dave@example.com", parser.StatusBounced, 0, "", "", "delivery retry timeout exceeded"},
 	})
 }

@@ -27,7 +27,7 @@ Google Groups
 
 To: team@example.org
 `
-	gmailCheck(t, english, "googlegroups", []gmailWant{{"team@example.org", parser.StatusBounced, 0, "", "may not have permission to post messages to the group"}})
+	checkEvents(t, parseString(t, english), "googlegroups", exactEnhanced, []eventWant{{"team@example.org", parser.StatusBounced, 0, "", "", "may not have permission to post messages to the group"}})
 
 	french := `From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
 To: alice@example.com
@@ -43,5 +43,5 @@ Si vous avez des questions, consultez https://groups.google.com/support/.
 
 Google Groups
 `
-	gmailCheck(t, french, "googlegroups", []gmailWant{{"team@example.org", parser.StatusBounced, 0, "", googlegroupsMeaning}})
+	checkEvents(t, parseString(t, french), "googlegroups", exactEnhanced, []eventWant{{"team@example.org", parser.StatusBounced, 0, "", "", googlegroupsMeaning}})
 }

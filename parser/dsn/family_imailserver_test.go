@@ -1,29 +1,15 @@
 package dsn
 
 import (
-	"strings"
 	"testing"
 
 	"bouncelens/parser"
 )
 
-// imailserverDecode decodes one message written as a Go string (LF line ends).
-func imailserverDecode(t *testing.T, msg string) []parser.Event {
-	t.Helper()
-	var evs []parser.Event
-	for ev, err := range parser.All(NewReader(strings.NewReader(msg), "test.eml")) {
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		evs = append(evs, ev)
-	}
-	return evs
-}
-
 func TestIMailServer(t *testing.T) {
 	tests := []struct {
 		name, msg string
-		want      []imailserverWant
+		want      []eventWant
 	}{
 		{
 			name: "unknown user and expired",
@@ -41,7 +27,7 @@ Original message follows.
 
 Subject: hello
 `,
-			want: []imailserverWant{
+			want: []eventWant{
 				{"bob@example.net", parser.StatusBounced, 0, "", "", "Unknown user: bob@example.net"},
 				{"carol@example.org", parser.StatusExpired, 0, "", "", "Delivery failed 20 attempts"},
 			},
@@ -49,29 +35,7 @@ Subject: hello
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			evs := imailserverDecode(t, tt.msg)
-			if len(evs) != len(tt.want) {
-				t.Fatalf("%d events, want %d: %+v", len(evs), len(tt.want), evs)
-			}
-			for i, w := range tt.want {
-				ev := evs[i]
-				if ev.Family != "imailserver" || ev.Recipient != w.rcpt || ev.Status != w.status || ev.Code != w.code ||
-					ev.Enhanced != w.enhanced || ev.Command != w.command || !strings.Contains(ev.Text, w.text) {
-					t.Errorf("event %d = %s %s %s %d %s %s %q, want imailserver %s %s %d %s %s text containing %q",
-						i, ev.Family, ev.Recipient, ev.Status, ev.Code, ev.Enhanced, ev.Command, ev.Text,
-						w.rcpt, w.status, w.code, w.enhanced, w.command, w.text)
-				}
-			}
+			checkEvents(t, decodeString(t, tt.msg), "imailserver", exactAll, tt.want)
 		})
 	}
-}
-
-// imailserverWant is what one event must carry; text is a substring of Text.
-type imailserverWant struct {
-	rcpt     string
-	status   parser.Status
-	code     int
-	enhanced string
-	command  string
-	text     string
 }

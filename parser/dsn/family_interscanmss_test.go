@@ -7,7 +7,7 @@ import (
 )
 
 func TestInterScanMSS(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "transcript",
 		family: "interscanmss",
 		in: `From: "InterScan MSS" <postmaster@example.net>
@@ -18,7 +18,7 @@ Content-Type: text/plain
 Sent <<< RCPT TO:<bob@example.net>
 Received >>> 550 5.1.1 <bob@example.net>... user unknown
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, command: "RCPT", text: "user unknown"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, command: "RCPT", text: "user unknown"}},
 	}, {
 		name:   "notification",
 		family: "interscanmss",
@@ -31,6 +31,6 @@ Message from InterScan Messaging Security Suite
 
 Unable to deliver message to <carol@example.net> (and other recipients in the same domain). Please check if address is correct.
 `,
-		want: []office365Want{{rcpt: "carol@example.net", status: parser.StatusBounced, text: "Please check if address is correct."}},
+		want: []eventWant{{rcpt: "carol@example.net", status: parser.StatusBounced, text: "Please check if address is correct."}},
 	}})
 }

@@ -24,8 +24,7 @@ var famKDDI = family{
 }
 
 func kddiDetect(m *bounce) bool {
-	_, domain, _ := strings.Cut(m.from, "@")
-	kddi := domain == "dion.ne.jp" || strings.HasSuffix(domain, ".dion.ne.jp") ||
+	kddi := fromDomain(m, "dion.ne.jp") ||
 		strings.HasSuffix(strings.ToLower(strings.TrimRight(m.header.Get("Message-Id"), "> \t")), "auone-net.jp")
 	return kddi && len(m.reports) == 0 && strings.Contains(m.body, "Could not be delivered to:")
 }

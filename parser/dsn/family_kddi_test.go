@@ -17,5 +17,5 @@ Your mail sent on: Thu, 29 Apr 2026 23:45:22 +0900
      Could not be delivered to: <bob@example.net>
      As their mailbox is full.
 `
-	gmailCheck(t, msg, "kddi", []gmailWant{{"bob@example.net", parser.StatusBounced, 0, "", "As their mailbox is full."}})
+	checkEvents(t, parseString(t, msg), "kddi", exactEnhanced, []eventWant{{"bob@example.net", parser.StatusBounced, 0, "", "", "As their mailbox is full."}})
 }

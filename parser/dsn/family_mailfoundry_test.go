@@ -1,29 +1,15 @@
 package dsn
 
 import (
-	"strings"
 	"testing"
 
 	"bouncelens/parser"
 )
 
-// mailfoundryDecode decodes one message written as a Go string (LF line ends).
-func mailfoundryDecode(t *testing.T, msg string) []parser.Event {
-	t.Helper()
-	var evs []parser.Event
-	for ev, err := range parser.All(NewReader(strings.NewReader(msg), "test.eml")) {
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		evs = append(evs, ev)
-	}
-	return evs
-}
-
 func TestMailFoundry(t *testing.T) {
 	tests := []struct {
 		name, msg string
-		want      []mailfoundryWant
+		want      []eventWant
 	}{
 		{
 			name: "responded with failure",
@@ -38,36 +24,14 @@ mx1.example.net[192.0.2.25] responded with failure: 552 mailbox bob@example.net 
 
 This has been a permanent failure.  No further delivery attempts will be made.
 `,
-			want: []mailfoundryWant{
+			want: []eventWant{
 				{"bob@example.net", parser.StatusBounced, 552, "5.2.2", "", "over quota"},
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			evs := mailfoundryDecode(t, tt.msg)
-			if len(evs) != len(tt.want) {
-				t.Fatalf("%d events, want %d: %+v", len(evs), len(tt.want), evs)
-			}
-			for i, w := range tt.want {
-				ev := evs[i]
-				if ev.Family != "mailfoundry" || ev.Recipient != w.rcpt || ev.Status != w.status || ev.Code != w.code ||
-					ev.Enhanced != w.enhanced || ev.Command != w.command || !strings.Contains(ev.Text, w.text) {
-					t.Errorf("event %d = %s %s %s %d %s %s %q, want mailfoundry %s %s %d %s %s text containing %q",
-						i, ev.Family, ev.Recipient, ev.Status, ev.Code, ev.Enhanced, ev.Command, ev.Text,
-						w.rcpt, w.status, w.code, w.enhanced, w.command, w.text)
-				}
-			}
+			checkEvents(t, decodeString(t, tt.msg), "mailfoundry", exactAll, tt.want)
 		})
 	}
-}
-
-// mailfoundryWant is what one event must carry; text is a substring of Text.
-type mailfoundryWant struct {
-	rcpt     string
-	status   parser.Status
-	code     int
-	enhanced string
-	command  string
-	text     string
 }

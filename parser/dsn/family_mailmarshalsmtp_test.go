@@ -7,7 +7,7 @@ import (
 )
 
 func TestMailMarshalSMTP(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "affected",
 		family: "mailmarshalsmtp",
 		in: `From: postmaster@example.net
@@ -29,6 +29,6 @@ Additional Information
 Original Sender:    <news@example.org>
 Remote-MTA:         <mx.example.net>
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 5.1.1 User unknown"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 5.1.1 User unknown"}},
 	}})
 }

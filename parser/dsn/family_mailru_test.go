@@ -36,8 +36,8 @@ recipients. This is a permanent error. The following address(es) failed:
 
 From: alice@mail.example.com
 `
-	gmailCheck(t, msg, "mailru", []gmailWant{
-		{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "host mx.example.net [192.0.2.1]: 550 5.1.1"},
-		{"carol@example.org", parser.StatusBounced, 550, "", "550 : User unknown"},
+	checkEvents(t, parseString(t, msg), "mailru", exactEnhanced, []eventWant{
+		{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "", "host mx.example.net [192.0.2.1]: 550 5.1.1"},
+		{"carol@example.org", parser.StatusBounced, 550, "", "", "550 : User unknown"},
 	})
 }

@@ -7,7 +7,7 @@ import (
 )
 
 func TestMcAfee(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "delivery-problems-only",
 		family: "mcafee",
 		in: `From: <postmaster@example.net>
@@ -18,6 +18,6 @@ Content-Type: text/plain
 
 <bob@example.net>   (550 Unknown user bob@example.net)
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 Unknown user bob@example.net"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 Unknown user bob@example.net"}},
 	}})
 }

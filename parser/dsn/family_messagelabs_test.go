@@ -7,7 +7,7 @@ import (
 )
 
 func TestMessageLabs(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "report",
 		family: "messagelabs",
 		in: `From: Mail Delivery System <MAILER-DAEMON@messagelabs.com>
@@ -33,6 +33,6 @@ Diagnostic-Code: smtp; 550 bob@example.net... No such user
 
 --b1--
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 bob@example.net... No such user"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 bob@example.net... No such user"}},
 	}})
 }

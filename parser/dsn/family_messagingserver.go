@@ -72,23 +72,16 @@ func messagingserverText(m *bounce) []parser.Event {
 // messagingserverFix gives the report's events without a Diagnostic-Code
 // the text's diagnostic for the same recipient.
 func messagingserverFix(m *bounce, evs []parser.Event) []parser.Event {
-	var byRcpt map[string]*parser.Event
+	var textFor func(rcpt string) *parser.Event
 	for i := range evs {
 		ev := &evs[i]
 		if ev.Text != "" {
 			continue
 		}
-		if byRcpt == nil {
-			tevs := messagingserverText(m)
-			byRcpt = make(map[string]*parser.Event, len(tevs))
-			for j := range tevs {
-				k := strings.ToLower(tevs[j].Recipient)
-				if byRcpt[k] == nil {
-					byRcpt[k] = &tevs[j]
-				}
-			}
+		if textFor == nil {
+			textFor = textByRecipient(messagingserverText(m))
 		}
-		if t := byRcpt[strings.ToLower(ev.Recipient)]; t != nil {
+		if t := textFor(ev.Recipient); t != nil {
 			ev.Text = t.Text
 			if ev.RemoteMTA == "" {
 				ev.RemoteMTA = t.RemoteMTA

@@ -1,29 +1,15 @@
 package dsn
 
 import (
-	"strings"
 	"testing"
 
 	"bouncelens/parser"
 )
 
-// messagingserverDecode decodes one message written as a Go string (LF line ends).
-func messagingserverDecode(t *testing.T, msg string) []parser.Event {
-	t.Helper()
-	var evs []parser.Event
-	for ev, err := range parser.All(NewReader(strings.NewReader(msg), "test.eml")) {
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		evs = append(evs, ev)
-	}
-	return evs
-}
-
 func TestMessagingServer(t *testing.T) {
 	tests := []struct {
 		name, msg string
-		want      []messagingserverWant
+		want      []eventWant
 	}{
 		{
 			name: "reason from the text",
@@ -58,36 +44,14 @@ Status: 4.2.2 (Over quota)
 
 --Boundary_(ID_abc123)--
 `,
-			want: []messagingserverWant{
+			want: []eventWant{
 				{"bob@example.net", parser.StatusExpired, 0, "4.2.2", "", "Over quota"},
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			evs := messagingserverDecode(t, tt.msg)
-			if len(evs) != len(tt.want) {
-				t.Fatalf("%d events, want %d: %+v", len(evs), len(tt.want), evs)
-			}
-			for i, w := range tt.want {
-				ev := evs[i]
-				if ev.Family != "messagingserver" || ev.Recipient != w.rcpt || ev.Status != w.status || ev.Code != w.code ||
-					ev.Enhanced != w.enhanced || ev.Command != w.command || !strings.Contains(ev.Text, w.text) {
-					t.Errorf("event %d = %s %s %s %d %s %s %q, want messagingserver %s %s %d %s %s text containing %q",
-						i, ev.Family, ev.Recipient, ev.Status, ev.Code, ev.Enhanced, ev.Command, ev.Text,
-						w.rcpt, w.status, w.code, w.enhanced, w.command, w.text)
-				}
-			}
+			checkEvents(t, decodeString(t, tt.msg), "messagingserver", exactAll, tt.want)
 		})
 	}
-}
-
-// messagingserverWant is what one event must carry; text is a substring of Text.
-type messagingserverWant struct {
-	rcpt     string
-	status   parser.Status
-	code     int
-	enhanced string
-	command  string
-	text     string
 }

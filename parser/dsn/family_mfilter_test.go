@@ -7,7 +7,7 @@ import (
 )
 
 func TestMFilter(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "server-message",
 		family: "mfilter",
 		in: `From: POSTMASTER <postmaster@example.net>
@@ -29,6 +29,6 @@ DATA
 -------original message
 To: bob@example.net
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, command: "DATA", text: "550 unknown user"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, command: "DATA", text: "550 unknown user"}},
 	}})
 }

@@ -7,7 +7,7 @@ import (
 )
 
 func TestMXLogic(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "address-failed",
 		family: "mxlogic",
 		in: `From: Mail Delivery System <MAILER-DAEMON@relay.mxlogic.net>
@@ -29,6 +29,6 @@ Included is a copy of the message header:
 -----------------------------------------
 To: bob@example.net
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 unknown user"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 unknown user"}},
 	}})
 }

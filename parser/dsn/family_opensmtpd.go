@@ -58,16 +58,10 @@ func opensmtpdText(m *bounce) []parser.Event {
 // the report leaves out, and the codes in it.
 func opensmtpdFix(m *bounce, evs []parser.Event) []parser.Event {
 	tevs := opensmtpdText(m)
-	byRcpt := make(map[string]*parser.Event, len(tevs))
-	for j := range tevs {
-		k := strings.ToLower(tevs[j].Recipient)
-		if byRcpt[k] == nil {
-			byRcpt[k] = &tevs[j]
-		}
-	}
+	textFor := textByRecipient(tevs)
 	for i := range evs {
 		ev := &evs[i]
-		t := byRcpt[strings.ToLower(ev.Recipient)]
+		t := textFor(ev.Recipient)
 		if ev.Text != "" || t == nil {
 			continue
 		}

@@ -1,29 +1,15 @@
 package dsn
 
 import (
-	"strings"
 	"testing"
 
 	"bouncelens/parser"
 )
 
-// opensmtpdDecode decodes one message written as a Go string (LF line ends).
-func opensmtpdDecode(t *testing.T, msg string) []parser.Event {
-	t.Helper()
-	var evs []parser.Event
-	for ev, err := range parser.All(NewReader(strings.NewReader(msg), "test.eml")) {
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		evs = append(evs, ev)
-	}
-	return evs
-}
-
 func TestOpenSMTPD(t *testing.T) {
 	tests := []struct {
 		name, msg string
-		want      []opensmtpdWant
+		want      []eventWant
 	}{
 		{
 			name: "error",
@@ -46,7 +32,7 @@ carol@example.org: Envelope expired
 
 Subject: hello
 `,
-			want: []opensmtpdWant{
+			want: []eventWant{
 				{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "", "Recipient address rejected"},
 				{"carol@example.org", parser.StatusBounced, 0, "", "", "Envelope expired"},
 			},
@@ -85,36 +71,14 @@ Status: 4.0.0
 
 --BND--
 `,
-			want: []opensmtpdWant{
+			want: []eventWant{
 				{"dave@example.net", parser.StatusDeferred, 421, "4.7.0", "", "421 4.7.0 Try again later"},
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			evs := opensmtpdDecode(t, tt.msg)
-			if len(evs) != len(tt.want) {
-				t.Fatalf("%d events, want %d: %+v", len(evs), len(tt.want), evs)
-			}
-			for i, w := range tt.want {
-				ev := evs[i]
-				if ev.Family != "opensmtpd" || ev.Recipient != w.rcpt || ev.Status != w.status || ev.Code != w.code ||
-					ev.Enhanced != w.enhanced || ev.Command != w.command || !strings.Contains(ev.Text, w.text) {
-					t.Errorf("event %d = %s %s %s %d %s %s %q, want opensmtpd %s %s %d %s %s text containing %q",
-						i, ev.Family, ev.Recipient, ev.Status, ev.Code, ev.Enhanced, ev.Command, ev.Text,
-						w.rcpt, w.status, w.code, w.enhanced, w.command, w.text)
-				}
-			}
+			checkEvents(t, decodeString(t, tt.msg), "opensmtpd", exactAll, tt.want)
 		})
 	}
-}
-
-// opensmtpdWant is what one event must carry; text is a substring of Text.
-type opensmtpdWant struct {
-	rcpt     string
-	status   parser.Status
-	code     int
-	enhanced string
-	command  string
-	text     string
 }

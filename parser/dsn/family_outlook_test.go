@@ -7,7 +7,7 @@ import (
 )
 
 func TestOutlook(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "report-without-diagnostic",
 		family: "outlook",
 		in: `From: postmaster@mail.hotmail.com
@@ -38,6 +38,6 @@ Status: 4.4.7
 
 --b1--
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusExpired, text: "unable to connect successfully"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusExpired, text: "unable to connect successfully"}},
 	}})
 }

@@ -64,7 +64,7 @@ func postfixText(m *bounce) []parser.Event {
 	if evs := postfixTranscript(m); len(evs) > 0 {
 		return evs
 	}
-	if evs := postfixInlineReport(m); len(evs) > 0 {
+	if evs := inlineReport(m); len(evs) > 0 {
 		return postfixFix(m, evs)
 	}
 	text, _ := beforeAny(m.body, "--- Delivery report unavailable", "Content-Description: Undelivered Message",
@@ -127,22 +127,6 @@ func postfixReply(text string) int {
 		return c
 	}
 	return 0
-}
-
-// postfixInlineReport reads a report flattened into a plain-text body (a
-// bounce forwarded inline): the fields after "Content-Type:
-// message/delivery-status" up to the next MIME boundary.
-func postfixInlineReport(m *bounce) []parser.Event {
-	const mark = "Content-Type: message/delivery-status"
-	i := indexFold(m.body, mark)
-	if i < 0 {
-		return nil
-	}
-	rest := m.body[i+len(mark):]
-	if j := strings.Index(rest, "\n--"); j >= 0 {
-		rest = rest[:j]
-	}
-	return rfc3464(&bounce{reports: [][]byte{[]byte(strings.TrimLeft(rest, "\r\n"))}})
 }
 
 // postfixTranscript reads the "Postfix SMTP server: errors from <client>"

@@ -1,29 +1,15 @@
 package dsn
 
 import (
-	"strings"
 	"testing"
 
 	"bouncelens/parser"
 )
 
-// postfixDecode decodes one message written as a Go string (LF line ends).
-func postfixDecode(t *testing.T, msg string) []parser.Event {
-	t.Helper()
-	var evs []parser.Event
-	for ev, err := range parser.All(NewReader(strings.NewReader(msg), "test.eml")) {
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		evs = append(evs, ev)
-	}
-	return evs
-}
-
 func TestPostfix(t *testing.T) {
 	tests := []struct {
 		name, msg string
-		want      []postfixWant
+		want      []eventWant
 	}{
 		{
 			name: "text only",
@@ -43,7 +29,7 @@ be delivered to one or more recipients.
     mx1.example.net[192.0.2.25] said: 550 5.1.1 <bob@example.net>: Recipient
     address rejected: User unknown (in reply to RCPT TO command)
 `,
-			want: []postfixWant{
+			want: []eventWant{
 				{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "RCPT", "said: 550 5.1.1 <bob@example.net>: Recipient address rejected"},
 			},
 		},
@@ -75,7 +61,7 @@ Diagnostic-Code: X-Postfix; connect to mx.example.org[192.0.2.9]: server
 
 --BND--
 `,
-			want: []postfixWant{
+			want: []eventWant{
 				{"carol@example.org", parser.StatusDeferred, 421, "4.0.0", "CONN", "refused to talk to me: 421 Service not available"},
 			},
 		},
@@ -101,36 +87,14 @@ Transcript of session follows.
 
 For other details, see the local mail logfile
 `,
-			want: []postfixWant{
+			want: []eventWant{
 				{"erin@example.net", parser.StatusDeferred, 451, "4.3.0", "DATA", "451 4.3.0 Error: queue file write error"},
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			evs := postfixDecode(t, tt.msg)
-			if len(evs) != len(tt.want) {
-				t.Fatalf("%d events, want %d: %+v", len(evs), len(tt.want), evs)
-			}
-			for i, w := range tt.want {
-				ev := evs[i]
-				if ev.Family != "postfix" || ev.Recipient != w.rcpt || ev.Status != w.status || ev.Code != w.code ||
-					ev.Enhanced != w.enhanced || ev.Command != w.command || !strings.Contains(ev.Text, w.text) {
-					t.Errorf("event %d = %s %s %s %d %s %s %q, want postfix %s %s %d %s %s text containing %q",
-						i, ev.Family, ev.Recipient, ev.Status, ev.Code, ev.Enhanced, ev.Command, ev.Text,
-						w.rcpt, w.status, w.code, w.enhanced, w.command, w.text)
-				}
-			}
+			checkEvents(t, decodeString(t, tt.msg), "postfix", exactAll, tt.want)
 		})
 	}
-}
-
-// postfixWant is what one event must carry; text is a substring of Text.
-type postfixWant struct {
-	rcpt     string
-	status   parser.Status
-	code     int
-	enhanced string
-	command  string
-	text     string
 }

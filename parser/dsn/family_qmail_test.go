@@ -1,29 +1,15 @@
 package dsn
 
 import (
-	"strings"
 	"testing"
 
 	"bouncelens/parser"
 )
 
-// qmailDecode decodes one message written as a Go string (LF line ends).
-func qmailDecode(t *testing.T, msg string) []parser.Event {
-	t.Helper()
-	var evs []parser.Event
-	for ev, err := range parser.All(NewReader(strings.NewReader(msg), "test.eml")) {
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		evs = append(evs, ev)
-	}
-	return evs
-}
-
 func TestQmail(t *testing.T) {
 	tests := []struct {
 		name, msg string
-		want      []qmailWant
+		want      []eventWant
 	}{
 		{
 			name: "remote, local and expired",
@@ -54,7 +40,7 @@ I'm not going to try again; this message has been in the queue too long.
 
 Return-Path: <news@example.com>
 `,
-			want: []qmailWant{
+			want: []eventWant{
 				{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "RCPT", "Remote host said: 550 5.1.1"},
 				{"carol@example.org", parser.StatusBounced, 0, "5.1.1", "", "Sorry, no mailbox here by that name."},
 				{"dave@example.net", parser.StatusExpired, 452, "4.2.2", "RCPT", "Mailbox full"},
@@ -63,29 +49,7 @@ Return-Path: <news@example.com>
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			evs := qmailDecode(t, tt.msg)
-			if len(evs) != len(tt.want) {
-				t.Fatalf("%d events, want %d: %+v", len(evs), len(tt.want), evs)
-			}
-			for i, w := range tt.want {
-				ev := evs[i]
-				if ev.Family != "qmail" || ev.Recipient != w.rcpt || ev.Status != w.status || ev.Code != w.code ||
-					ev.Enhanced != w.enhanced || ev.Command != w.command || !strings.Contains(ev.Text, w.text) {
-					t.Errorf("event %d = %s %s %s %d %s %s %q, want qmail %s %s %d %s %s text containing %q",
-						i, ev.Family, ev.Recipient, ev.Status, ev.Code, ev.Enhanced, ev.Command, ev.Text,
-						w.rcpt, w.status, w.code, w.enhanced, w.command, w.text)
-				}
-			}
+			checkEvents(t, decodeString(t, tt.msg), "qmail", exactAll, tt.want)
 		})
 	}
-}
-
-// qmailWant is what one event must carry; text is a substring of Text.
-type qmailWant struct {
-	rcpt     string
-	status   parser.Status
-	code     int
-	enhanced string
-	command  string
-	text     string
 }

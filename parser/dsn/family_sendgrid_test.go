@@ -7,7 +7,7 @@ import (
 )
 
 func TestSendGrid(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "report",
 		family: "sendgrid",
 		in: `From: MAILER-DAEMON@mta.example.net
@@ -34,6 +34,6 @@ Diagnostic-Code: smtp; 550 5.1.1 <bob@example.net>... User Unknown
 
 --b1--
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 5.1.1 <bob@example.net>... User Unknown"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 550, text: "550 5.1.1 <bob@example.net>... User Unknown"}},
 	}})
 }

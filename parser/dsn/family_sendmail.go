@@ -205,7 +205,7 @@ func (sm *sendmailMessage) diagnostic(r *sendmailRcpt) (text, cmd string) {
 }
 
 func sendmailText(m *bounce) []parser.Event {
-	if evs := sendmailInlineReport(m); len(evs) > 0 {
+	if evs := inlineReport(m); len(evs) > 0 {
 		return sendmailFix(m, evs)
 	}
 	sm := sendmailParse(m.body)
@@ -225,23 +225,6 @@ func sendmailText(m *bounce) []parser.Event {
 		}
 	}
 	return evs
-}
-
-// sendmailInlineReport reads a report that was pasted into a plain-text
-// body (a bounce forwarded as text, its MIME structure flattened): the
-// fields after a "Content-Type: message/delivery-status" line.
-func sendmailInlineReport(m *bounce) []parser.Event {
-	const mark = "Content-Type: message/delivery-status"
-	i := indexFold(m.body, mark)
-	if i < 0 {
-		return nil
-	}
-	rest := m.body[i+len(mark):]
-	if j := strings.Index(rest, "\n--"); j >= 0 {
-		rest = rest[:j]
-	}
-	tmp := &bounce{reports: [][]byte{[]byte(strings.TrimLeft(rest, "\r\n"))}}
-	return rfc3464(tmp)
 }
 
 // sendmailFix completes the report's events from the transcript: the

@@ -1,29 +1,15 @@
 package dsn
 
 import (
-	"strings"
 	"testing"
 
 	"bouncelens/parser"
 )
 
-// sendmailDecode decodes one message written as a Go string (LF line ends).
-func sendmailDecode(t *testing.T, msg string) []parser.Event {
-	t.Helper()
-	var evs []parser.Event
-	for ev, err := range parser.All(NewReader(strings.NewReader(msg), "test.eml")) {
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		evs = append(evs, ev)
-	}
-	return evs
-}
-
 func TestSendmail(t *testing.T) {
 	tests := []struct {
 		name, msg string
-		want      []sendmailWant
+		want      []eventWant
 	}{
 		{
 			name: "multi-line reply from the transcript",
@@ -64,7 +50,7 @@ Diagnostic-Code: SMTP; 552-5.7.0 This message was blocked because its content pr
 
 --BND--
 `,
-			want: []sendmailWant{
+			want: []eventWant{
 				{"bob@example.net", parser.StatusBounced, 552, "5.7.0", "DATA", "552-5.7.0 security issue."},
 			},
 		},
@@ -99,7 +85,7 @@ Status: 4.4.7
 
 --BND--
 `,
-			want: []sendmailWant{
+			want: []eventWant{
 				{"dave@example.net", parser.StatusExpired, 0, "4.4.7", "", "Deferred: Connection refused by mx.example.net."},
 			},
 		},
@@ -123,36 +109,14 @@ Date: Mon, 23 Nov 2026 10:00:00 +0000
    ----- Original message follows -----
 Subject: hello
 `,
-			want: []sendmailWant{
+			want: []eventWant{
 				{"carol@example.org", parser.StatusBounced, 550, "5.1.1", "RCPT", "550 5.1.1 <carol@example.org>... User unknown"},
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			evs := sendmailDecode(t, tt.msg)
-			if len(evs) != len(tt.want) {
-				t.Fatalf("%d events, want %d: %+v", len(evs), len(tt.want), evs)
-			}
-			for i, w := range tt.want {
-				ev := evs[i]
-				if ev.Family != "sendmail" || ev.Recipient != w.rcpt || ev.Status != w.status || ev.Code != w.code ||
-					ev.Enhanced != w.enhanced || ev.Command != w.command || !strings.Contains(ev.Text, w.text) {
-					t.Errorf("event %d = %s %s %s %d %s %s %q, want sendmail %s %s %d %s %s text containing %q",
-						i, ev.Family, ev.Recipient, ev.Status, ev.Code, ev.Enhanced, ev.Command, ev.Text,
-						w.rcpt, w.status, w.code, w.enhanced, w.command, w.text)
-				}
-			}
+			checkEvents(t, decodeString(t, tt.msg), "sendmail", exactAll, tt.want)
 		})
 	}
-}
-
-// sendmailWant is what one event must carry; text is a substring of Text.
-type sendmailWant struct {
-	rcpt     string
-	status   parser.Status
-	code     int
-	enhanced string
-	command  string
-	text     string
 }

@@ -7,7 +7,7 @@ import (
 )
 
 func TestSurfControl(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "transcript",
 		family: "surfcontrol",
 		in: `From: <>
@@ -25,6 +25,6 @@ Failed to send to identified host,
 bob@example.net: [192.0.2.1], 554 Service currently unavailable
 --- Message non-deliverable.
 `,
-		want: []office365Want{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 554, text: "554 Service currently unavailable"}},
+		want: []eventWant{{rcpt: "bob@example.net", status: parser.StatusBounced, code: 554, text: "554 Service currently unavailable"}},
 	}})
 }

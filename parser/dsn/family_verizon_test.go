@@ -7,7 +7,7 @@ import (
 )
 
 func TestVerizon(t *testing.T) {
-	office365Run(t, []office365Case{{
+	checkCases(t, []familyCase{{
 		name:   "vtext",
 		family: "verizon",
 		in: `From: post_master@vtext.com
@@ -26,6 +26,6 @@ Message details:
   RCPT TO: 5550100@vtext.com
   From: news@example.org
 `,
-		want: []office365Want{{rcpt: "5550100@vtext.com", status: parser.StatusBounced, code: 550, text: "no such user here"}},
+		want: []eventWant{{rcpt: "5550100@vtext.com", status: parser.StatusBounced, code: 550, text: "no such user here"}},
 	}})
 }

@@ -1,29 +1,15 @@
 package dsn
 
 import (
-	"strings"
 	"testing"
 
 	"bouncelens/parser"
 )
 
-// x2Decode decodes one message written as a Go string (LF line ends).
-func x2Decode(t *testing.T, msg string) []parser.Event {
-	t.Helper()
-	var evs []parser.Event
-	for ev, err := range parser.All(NewReader(strings.NewReader(msg), "test.eml")) {
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		evs = append(evs, ev)
-	}
-	return evs
-}
-
 func TestX2(t *testing.T) {
 	tests := []struct {
 		name, msg string
-		want      []x2Want
+		want      []eventWant
 	}{
 		{
 			name: "two recipients",
@@ -46,7 +32,7 @@ I'm not going to try again; this message has been in the queue too long.
 
 Subject: hello
 `,
-			want: []x2Want{
+			want: []eventWant{
 				{"bob@example.org", parser.StatusBounced, 0, "", "", "doesn't have a example.org account"},
 				{"carol@example.net", parser.StatusExpired, 0, "4.4.1", "", "queue too long"},
 			},
@@ -54,29 +40,7 @@ Subject: hello
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			evs := x2Decode(t, tt.msg)
-			if len(evs) != len(tt.want) {
-				t.Fatalf("%d events, want %d: %+v", len(evs), len(tt.want), evs)
-			}
-			for i, w := range tt.want {
-				ev := evs[i]
-				if ev.Family != "x2" || ev.Recipient != w.rcpt || ev.Status != w.status || ev.Code != w.code ||
-					ev.Enhanced != w.enhanced || ev.Command != w.command || !strings.Contains(ev.Text, w.text) {
-					t.Errorf("event %d = %s %s %s %d %s %s %q, want x2 %s %s %d %s %s text containing %q",
-						i, ev.Family, ev.Recipient, ev.Status, ev.Code, ev.Enhanced, ev.Command, ev.Text,
-						w.rcpt, w.status, w.code, w.enhanced, w.command, w.text)
-				}
-			}
+			checkEvents(t, decodeString(t, tt.msg), "x2", exactAll, tt.want)
 		})
 	}
-}
-
-// x2Want is what one event must carry; text is a substring of Text.
-type x2Want struct {
-	rcpt     string
-	status   parser.Status
-	code     int
-	enhanced string
-	command  string
-	text     string
 }

@@ -30,9 +30,9 @@ Unable to deliver message after multiple retries, giving up.
 From: alice@example.com
 Subject: hi
 `
-	gmailCheck(t, msg, "yahoo", []gmailWant{
-		{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "550 5.1.1 <bob@example.net>... User Unknown [RCPT_TO]"},
-		{"carol@example.org", parser.StatusBounced, 550, "", "User unknown"},
-		{"dave@example.com", parser.StatusBounced, 0, "", "multiple retries, giving up"},
+	checkEvents(t, parseString(t, msg), "yahoo", exactEnhanced, []eventWant{
+		{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "", "550 5.1.1 <bob@example.net>... User Unknown [RCPT_TO]"},
+		{"carol@example.org", parser.StatusBounced, 550, "", "", "User unknown"},
+		{"dave@example.com", parser.StatusBounced, 0, "", "", "multiple retries, giving up"},
 	})
 }

@@ -7,6 +7,6 @@ import (
 )
 
 func TestYandex(t *testing.T) {
-	gmailCheck(t, aolReport("mailer-daemon@yandex.ru", "forward1.mail.yandex.net"), "yandex",
-		[]gmailWant{{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "Recipient address rejected"}})
+	checkEvents(t, parseString(t, dsnReport("mailer-daemon@yandex.ru", "forward1.mail.yandex.net")), "yandex", exactEnhanced,
+		[]eventWant{{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "", "Recipient address rejected"}})
 }

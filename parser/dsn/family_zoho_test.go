@@ -24,8 +24,8 @@ carol@example.org Error, ERROR_CODE :421, ERROR_CODE :, Host not reachable.
 Received:from mail.zoho.com by mx.zohomail.com
 From:alice@example.com
 `
-	gmailCheck(t, msg, "zoho", []gmailWant{
-		{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "550 5.1.1 <bob@example.net>... User Unknown"},
-		{"carol@example.org", parser.StatusExpired, 421, "", "421 Host not reachable."},
+	checkEvents(t, parseString(t, msg), "zoho", exactEnhanced, []eventWant{
+		{"bob@example.net", parser.StatusBounced, 550, "5.1.1", "", "550 5.1.1 <bob@example.net>... User Unknown"},
+		{"carol@example.org", parser.StatusExpired, 421, "", "", "421 Host not reachable."},
 	})
 }
