@@ -28,7 +28,7 @@ var (
 	ErrMalformed      = errors.New("malformed line")
 	ErrNoRecipient    = errors.New("status line without to=<...>")
 	ErrBinary         = errors.New("binary data, not text")
-	ErrNotReport      = errors.New("no delivery-status part: not a delivery status notification")
+	ErrNotReport      = errors.New("not a bounce, complaint or auto-reply")
 	ErrBadMessage     = errors.New("unreadable message")
 	ErrNoRecipientDSN = errors.New("delivery-status part names no recipient")
 )

@@ -295,7 +295,7 @@ func TestBadInputNamesFileAndGoesOn(t *testing.T) {
 		filepath.Join(dir, "b-garbage.bin") + ":1: binary data",            // garbage
 		filepath.Join(dir, "c-truncated.gz") + ":",                         // truncated gzip
 		"unexpected EOF", // ...and why
-		filepath.Join(dir, "d-not-a-report.eml") + ": no delivery-status", // not a DSN
+		filepath.Join(dir, "d-not-a-report.eml") + ": not a bounce, complaint or auto-reply", // plain mail
 	} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)

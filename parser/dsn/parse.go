@@ -66,7 +66,7 @@ func Parse(r io.Reader, source string) ([]parser.Event, error) {
 // opts.Line is the message's line in its mbox.
 //
 // A message that is not usable returns a *parser.Error{Source, Line, Err}
-// where Err is parser.ErrNotReport (no delivery-status part; wrapped with the
+// where Err is parser.ErrNotReport (not a bounce, complaint or auto-reply; wrapped with the
 // content type found), parser.ErrBadMessage (wrapped with what could not be
 // read) or parser.ErrNoRecipientDSN (a report without a recipient). Any other
 // error comes from reading r and is final.
