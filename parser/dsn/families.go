@@ -13,6 +13,9 @@ type family struct {
 	// from its header (From, Subject, vendor fields) and the first lines
 	// of its text. It must be cheap and must not match other producers'
 	// bounces: families are tried in order and the first match wins.
+	// Header field names are spelt canonically ("X-Ms-Exchange-...", as
+	// textproto.CanonicalMIMEHeaderKey writes them): a lookup by any other
+	// spelling allocates, for every message.
 	detect func(m *bounce) bool
 	// text reads the recipients from the text of a bounce that has no
 	// delivery-status part. It sets what it finds (Recipient, Status,

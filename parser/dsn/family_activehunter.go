@@ -20,7 +20,7 @@ var famActiveHunter = family{
 }
 
 func activehunterDetect(m *bounce) bool {
-	return m.header.Has("X-AHMAILID") || strings.Contains(m.header.Get("Content-Type"), "Active!Hunter")
+	return m.header.Has("X-Ahmailid") || strings.Contains(m.header.Get("Content-Type"), "Active!Hunter")
 }
 
 func activehunterText(m *bounce) []parser.Event {

@@ -29,12 +29,12 @@ var exchange2003Starts = []string{
 }
 
 func exchange2003Detect(m *bounce) bool {
-	if m.header.Has("X-MS-Embedded-Report") {
+	if m.header.Has("X-Ms-Embedded-Report") {
 		return true
 	}
 	mailer := m.header.Get("X-Mailer")
 	ms := strings.Contains(mailer, "Internet Mail Service") || strings.Contains(mailer, "Internet Mail Connector") ||
-		strings.HasPrefix(m.header.Get("X-MimeOLE"), "Produced By Microsoft Exchange")
+		strings.HasPrefix(m.header.Get("X-Mimeole"), "Produced By Microsoft Exchange")
 	if !ms {
 		for i, r := range m.header.Values("Received") {
 			if i >= 4 {

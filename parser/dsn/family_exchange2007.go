@@ -26,7 +26,7 @@ var famExchange2007 = family{
 var exchange2007Language = regexp.MustCompile(`^[a-zA-Z]{2}(-[a-zA-Z]{2})?$`)
 
 func exchange2007Detect(m *bounce) bool {
-	if m.header.Has("X-MS-Exchange-Message-Is-Ndr") {
+	if m.header.Has("X-Ms-Exchange-Message-Is-Ndr") {
 		return true
 	}
 	return office365HasSubject(m) && exchange2007Language.MatchString(strings.TrimSpace(m.header.Get("Content-Language")))

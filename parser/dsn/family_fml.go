@@ -16,7 +16,7 @@ import (
 var famFML = family{name: "fml", detect: fmlDetect, text: fmlText}
 
 func fmlDetect(m *bounce) bool {
-	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(m.header.Get("X-MLServer"))), "fml")
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(m.header.Get("X-Mlserver"))), "fml")
 }
 
 func fmlText(m *bounce) []parser.Event {

@@ -20,7 +20,7 @@ var famMcAfee = family{
 }
 
 func mcafeeDetect(m *bounce) bool {
-	return strings.Contains(m.header.Get("X-NAI-Header"), "Modified by McAfee") && m.subject == "Delivery Status"
+	return strings.Contains(m.header.Get("X-Nai-Header"), "Modified by McAfee") && m.subject == "Delivery Status"
 }
 
 func mcafeeText(m *bounce) []parser.Event {

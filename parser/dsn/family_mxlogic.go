@@ -20,7 +20,7 @@ var famMXLogic = family{
 }
 
 func mxlogicDetect(m *bounce) bool {
-	if m.header.Has("X-MXL-NoteHash") || m.header.Has("X-MX-Bounce") {
+	if m.header.Has("X-Mxl-Notehash") || m.header.Has("X-Mx-Bounce") {
 		return true
 	}
 	if strings.HasPrefix(strings.TrimSpace(m.header.Get("Message-Id")), "<mxl~") {

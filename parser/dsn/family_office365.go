@@ -37,12 +37,13 @@ var office365Subjects = []string{
 	"onbestelbaar", "unzustellbar", "no se puede entregar", "não é possível entregar",
 }
 
-// office365CloudHeaders are header fields Exchange Online adds to its NDRs.
+// office365CloudHeaders are header fields Exchange Online adds to its NDRs
+// (X-MS-Exchange-CrossTenant-OriginalArrivalTime, ...), spelt canonically.
 var office365CloudHeaders = []string{
-	"X-MS-Exchange-CrossTenant-OriginalArrivalTime", "X-MS-Exchange-CrossTenant-FromEntityHeader",
-	"X-MS-Exchange-Transport-CrossTenantHeadersStamped", "X-Microsoft-Antispam-PRVS",
-	"X-Exchange-Antispam-Report-Test", "X-Exchange-Antispam-Report-CFA-Test",
-	"X-MS-Exchange-CrossTenant-Id", "X-MS-Exchange-Organization-ExpirationStartTime",
+	"X-Ms-Exchange-Crosstenant-Originalarrivaltime", "X-Ms-Exchange-Crosstenant-Fromentityheader",
+	"X-Ms-Exchange-Transport-Crosstenantheadersstamped", "X-Microsoft-Antispam-Prvs",
+	"X-Exchange-Antispam-Report-Test", "X-Exchange-Antispam-Report-Cfa-Test",
+	"X-Ms-Exchange-Crosstenant-Id", "X-Ms-Exchange-Organization-Expirationstarttime",
 }
 
 // office365HasSubject reports whether the subject starts with an Exchange
@@ -118,7 +119,7 @@ func office365Detect(m *bounce) bool {
 	if office365HasSubject(m) {
 		marks++
 	}
-	if m.header.Has("X-MS-Exchange-Message-Is-Ndr") {
+	if m.header.Has("X-Ms-Exchange-Message-Is-Ndr") {
 		marks++
 	}
 	return marks >= 2

@@ -40,7 +40,7 @@ func outlookDetect(m *bounce) bool {
 	if strings.HasPrefix(m.subject, "Delivery Status Notification") {
 		marks++
 	}
-	if m.header.Has("X-DSNContext") {
+	if m.header.Has("X-Dsncontext") {
 		marks++
 	}
 	return marks >= 2

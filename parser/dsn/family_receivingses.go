@@ -17,7 +17,7 @@ var famReceivingSES = family{
 }
 
 func receivingsesDetect(m *bounce) bool {
-	if !m.header.Has("X-SES-Outgoing") || len(m.reports) == 0 {
+	if !m.header.Has("X-Ses-Outgoing") || len(m.reports) == 0 {
 		return false
 	}
 	r := m.reports[0]

@@ -28,7 +28,7 @@ func zohoDetect(m *bounce) bool {
 		return false
 	}
 	return domain == "zoho.com" || strings.HasSuffix(domain, ".zoho.com") || domain == "zohomail.com" ||
-		strings.HasSuffix(domain, ".zohomail.com") || m.header.Has("X-ZohoMail")
+		strings.HasSuffix(domain, ".zohomail.com") || m.header.Has("X-Zohomail")
 }
 
 // zohoText reads the "address summary, ERROR_CODE :code, ERROR_CODE :text"
