@@ -20,7 +20,11 @@ func x4Detect(m *bounce) bool {
 	if len(head) > 2000 {
 		head = head[:2000]
 	}
-	return containsFold(strings.Join(strings.Fields(head), " "), "Your mail message to the following address(es) could not be delivered")
+	// The sentence may be wrapped anywhere, hence the collapsed white space;
+	// its one word "address(es)" must be in the text as it is, which spares
+	// copying the text of other bounces.
+	return containsFold(head, "address(es)") &&
+		containsFold(strings.Join(strings.Fields(head), " "), "Your mail message to the following address(es) could not be delivered")
 }
 
 func x4Text(m *bounce) []parser.Event {
