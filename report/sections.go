@@ -44,11 +44,7 @@ func isDelivery(s parser.Status) bool {
 // isFailure reports whether s is a failure outcome: not sent, and not an
 // auto-reply or a complaint, which say nothing failed.
 func isFailure(s parser.Status) bool {
-	switch s {
-	case parser.StatusSent, parser.StatusUnknown, parser.StatusAutoReplied, parser.StatusComplained:
-		return false
-	}
-	return true
+	return isDelivery(s) && s != parser.StatusSent && s != parser.StatusUnknown
 }
 
 // Summary counts events by delivery status, with each status's share.
