@@ -116,7 +116,6 @@ func prepare(in Input) event {
 	case strings.Contains(ev.text, "permanent"):
 		ev.class = '5'
 	}
-	ev.provider = detectProvider(in.RemoteMTA, ev.text, ev.enhanced)
 	return ev
 }
 
@@ -161,7 +160,9 @@ func (ev *event) decide() decision {
 		}
 		return decision{reason: Delivered, by: byStatus}
 	}
-	// Step 2: provider tables.
+	// Step 2: provider tables. Detected here, not in prepare: a delivery
+	// does not need it, and deliveries are most of a log.
+	ev.provider = detectProvider(in.RemoteMTA, ev.text, ev.enhanced)
 	if r, ok := providerReason(ev.provider, ev.enhanced, ev.text); ok {
 		return decision{reason: r, by: byProvider, forward: ev.forwardIf(r)}
 	}

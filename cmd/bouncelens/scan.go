@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"sync/atomic"
 	"time"
 
@@ -43,12 +45,15 @@ Examples:
 
 // scanOptions are scan's flags.
 type scanOptions struct {
-	db      string
-	year    int
-	strict  bool
-	quiet   bool
-	verbose bool
-	batch   int
+	db         string
+	year       int
+	strict     bool
+	quiet      bool
+	verbose    bool
+	batch      int
+	workers    int
+	cpuProfile string
+	memProfile string
 }
 
 func setupScan(fs *flag.FlagSet) runFunc {
@@ -59,6 +64,9 @@ func setupScan(fs *flag.FlagSet) runFunc {
 	fs.BoolVar(&o.quiet, "q", false, "print nothing on success (errors still go to stderr)")
 	fs.BoolVar(&o.verbose, "v", false, "list the first 20 skipped records")
 	fs.IntVar(&o.batch, "batch", 2000, "events per store transaction")
+	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "inputs parsed at the same time, beside the store writer; 1 runs the whole scan on one goroutine (the results are the same)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to `file` (go tool pprof)")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile at the end of the scan to `file` (go tool pprof)")
 	return func(ctx context.Context, e *env, args []string) int { return runScan(ctx, e, o, args) }
 }
 
@@ -76,6 +84,9 @@ func runScan(ctx context.Context, e *env, o *scanOptions, args []string) int {
 	}
 	if o.batch < 1 {
 		return usageError(e, "scan", "--batch must be at least 1")
+	}
+	if o.workers < 1 {
+		return usageError(e, "scan", "--workers must be at least 1")
 	}
 	inputs, badArgs := expandInputs(args)
 	for _, err := range badArgs {
@@ -97,7 +108,17 @@ func runScan(ctx context.Context, e *env, o *scanOptions, args []string) int {
 	if !o.quiet {
 		stop = startProgress(ctx, e.stderr, &done, total)
 	}
+	stopProfile, perr := startProfiles(o)
+	if perr != nil {
+		stop()
+		db.Close()
+		fmt.Fprintf(e.stderr, "bouncelens scan: %v\n", perr)
+		return exitError
+	}
 	res, err := scanAll(ctx, db, e, o, inputs, &done)
+	if perr := stopProfile(); perr != nil && err == nil {
+		err = perr
+	}
 	res.failed = append(res.failed, badArgs...)
 	stop()
 	if cerr := db.Close(); cerr != nil && err == nil {
@@ -119,69 +140,63 @@ func runScan(ctx context.Context, e *env, o *scanOptions, args []string) int {
 	return exitOK
 }
 
-// scanAll reads every input, classifies its events and stores them in
-// batches. Input errors are recorded in the result and the scan goes on;
-// a store error or cancellation ends it.
+// scanAll reads every input, classifies its events and stores them.
+// Input errors are recorded in the result and the scan goes on; a store
+// error or cancellation ends it. What was added before an interruption is
+// committed, so that it is kept.
 func scanAll(ctx context.Context, db *store.DB, e *env, o *scanOptions, inputs []input, done *atomic.Int64) (scanResult, error) {
 	var res scanResult
-	cache := newClassifier(1 << 16)
-	batch := make([]store.Record, 0, o.batch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	w := ingestSink{db}
+	results, st, err := runPipeline(ctx, e, o, inputs, w, done)
+	res.newEvents, res.dups = st.New, st.Duplicate
+	summarize(e.stderr, o.verbose, inputs, results, &res)
+	return res, err
+}
+
+// ingestSink stores each batch with DB.Ingest.
+type ingestSink struct{ db *store.DB }
+
+func (s ingestSink) Add(ctx context.Context, recs []store.Record) (store.IngestStats, error) {
+	return s.db.Ingest(ctx, recs)
+}
+
+// startProfiles starts the CPU profile of --cpuprofile; the returned stop
+// function ends it and writes the heap profile of --memprofile.
+func startProfiles(o *scanOptions) (stop func() error, err error) {
+	var cpu *os.File
+	if o.cpuProfile != "" {
+		if cpu, err = os.Create(o.cpuProfile); err != nil {
+			return nil, fmt.Errorf("CPU profile: %w", err)
 		}
-		st, err := db.Ingest(ctx, batch)
-		res.newEvents += st.New
-		res.dups += st.Duplicate
-		batch = batch[:0]
-		return err
+		if err := pprof.StartCPUProfile(cpu); err != nil {
+			cpu.Close()
+			return nil, fmt.Errorf("CPU profile %s: %w", o.cpuProfile, err)
+		}
 	}
-	progress := func(n int) { done.Add(int64(n)) }
-	for _, in := range inputs {
-		if err := ctx.Err(); err != nil {
-			return res, err
+	return func() error {
+		var first error
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			if err := cpu.Close(); err != nil {
+				first = fmt.Errorf("CPU profile %s: %w", o.cpuProfile, err)
+			}
 		}
-		res.inputs++
-		r, closer, err := openReader(in, e.stdin, progress, o.year, e.now)
-		if err != nil {
-			res.failed = append(res.failed, err)
-			fmt.Fprintf(e.stderr, "bouncelens scan: %v\n", err)
-			continue
-		}
-		for ev, err := range parser.All(r) {
+		if o.memProfile != "" {
+			f, err := os.Create(o.memProfile)
 			if err != nil {
-				if parser.IsSkip(err) {
-					res.skipped++
-					if len(res.firstSkips) < 20 {
-						res.firstSkips = append(res.firstSkips, err)
-					}
-					continue
-				}
-				// A final error: the rest of this input is unreadable
-				// (truncated gzip, I/O error). What was read is kept.
-				res.failed = append(res.failed, err)
-				fmt.Fprintf(e.stderr, "bouncelens scan: %v\n", err)
-				break
+				return fmt.Errorf("heap profile: %w", err)
 			}
-			if ev.Recipient == "" {
-				res.anonymous++
-				continue
+			runtime.GC()
+			err = pprof.WriteHeapProfile(f)
+			if cerr := f.Close(); err == nil {
+				err = cerr
 			}
-			res.events++
-			batch = append(batch, store.Record{Event: ev, Result: cache.classify(&ev)})
-			if len(batch) == cap(batch) {
-				if err := flush(); err != nil {
-					closer.Close()
-					return res, err
-				}
+			if err != nil && first == nil {
+				first = fmt.Errorf("heap profile %s: %w", o.memProfile, err)
 			}
 		}
-		closer.Close()
-		if pr, ok := r.(*postfix.Reader); ok && o.verbose {
-			printLogStats(e.stderr, in, pr.Stats())
-		}
-	}
-	return res, flush()
+		return first
+	}, nil
 }
 
 // printLogStats says, under -v, what one log held: how many lines gave
