@@ -2,10 +2,11 @@ package parser
 
 import (
 	"bufio"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // BufferSize is the size of an Input's buffer. The ingesters buffer their
@@ -49,6 +50,23 @@ func Open(name string, stdin io.Reader) (*Input, error) {
 // of bytes read from the file or stdin as they are read: compressed bytes
 // for gzip'ed input, so that they add up to Size for a progress bar.
 func OpenCounted(name string, stdin io.Reader, count func(n int)) (*Input, error) {
+	return OpenWith(name, stdin, OpenOptions{Count: count})
+}
+
+// OpenOptions tune OpenWith.
+type OpenOptions struct {
+	// Count, when not nil, is called with the number of bytes read from the
+	// file or stdin as they are read: compressed bytes for gzip'ed input,
+	// so that they add up to Size for a progress bar.
+	Count func(n int)
+	// ReadAhead decompresses gzip'ed input on a goroutine of its own, a few
+	// MB ahead of the reader, so that inflating and parsing use two cores.
+	ReadAhead bool
+}
+
+// OpenWith is Open with options.
+func OpenWith(name string, stdin io.Reader, opts OpenOptions) (*Input, error) {
+	count := opts.Count
 	in := &Input{Name: name, Size: -1}
 	var raw io.Reader = stdin
 	if name == "-" {
@@ -85,7 +103,13 @@ func OpenCounted(name string, stdin io.Reader, count func(n int)) (*Input, error
 		zr.Multistream(true)
 		in.closers = append(in.closers, zr)
 		in.Gzipped = true
-		br = bufio.NewReaderSize(zr, BufferSize)
+		var r io.Reader = zr
+		if opts.ReadAhead {
+			ra := newReadAhead(zr)
+			in.closers = append(in.closers, ra)
+			r = ra
+		}
+		br = bufio.NewReaderSize(r, BufferSize)
 	}
 	in.Reader = br
 	return in, nil

@@ -146,7 +146,7 @@ func decodeInputs(ctx context.Context, e *env, inputs []input, emit func(decoded
 		if err := ctx.Err(); err != nil {
 			return skipped, failed, err
 		}
-		r, closer, err := openReader(in, e.stdin, nil, 0, e.now)
+		r, closer, err := openReader(in, e.stdin, nil, 0, e.now, false)
 		if err != nil {
 			failed = append(failed, err)
 			continue

@@ -146,9 +146,10 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 
 // openReader opens in and returns the parser.Reader for its content.
 // progress is called with the number of raw bytes read; year and now tune
-// the syslog year inference. The returned closer must be called.
-func openReader(in input, stdin io.Reader, progress func(int), year int, now func() time.Time) (parser.Reader, io.Closer, error) {
-	src, err := parser.OpenCounted(in.path, stdin, progress)
+// the syslog year inference; readAhead inflates gzip'ed input on a goroutine
+// of its own. The returned closer must be called.
+func openReader(in input, stdin io.Reader, progress func(int), year int, now func() time.Time, readAhead bool) (parser.Reader, io.Closer, error) {
+	src, err := parser.OpenWith(in.path, stdin, parser.OpenOptions{Count: progress, ReadAhead: readAhead})
 	if err != nil {
 		return nil, nil, err
 	}

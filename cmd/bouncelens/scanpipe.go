@@ -47,7 +47,7 @@ type sink interface {
 // result.
 func parseInput(ctx context.Context, e *env, o *scanOptions, in input, progress func(int), cache *classifier, emit func([]store.Record) error) (inputResult, error) {
 	res := inputResult{ran: true}
-	r, closer, err := openReader(in, e.stdin, progress, o.year, e.now)
+	r, closer, err := openReader(in, e.stdin, progress, o.year, e.now, o.workers > 1)
 	if err != nil {
 		res.failed = err
 		return res, nil
