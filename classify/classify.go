@@ -37,6 +37,7 @@ type event struct {
 	enhanced string // picked enhanced code, canonical, "" if none (X.0.0 is none)
 	class    byte   // '2', '4' or '5': temporary vs permanent; 0 if unknown
 	provider provider
+	pairs    *bigrams // byte pairs of text
 }
 
 // decision is what the steps produce before hardness and action.
@@ -51,6 +52,14 @@ type decision struct {
 // action and side, following the bouncelens decision procedure
 // (taxonomy.md 2.3; see the package documentation).
 func Classify(in Input) Result {
+	if r, ok := fastDelivered(in); ok {
+		return r
+	}
+	return classifyFull(in)
+}
+
+// classifyFull is Classify without the fast path of deliveries.
+func classifyFull(in Input) Result {
 	ev := prepare(in)
 	d := ev.decide()
 	r := Result{
@@ -82,23 +91,8 @@ func prepare(in Input) event {
 	if ev.code < 200 || ev.code > 599 {
 		ev.code = smtpcode.FindReply(in.Text)
 	}
-	given, _ := smtpcode.Normalize(in.Enhanced)
-	var replyClass byte
-	if ev.code != 0 {
-		replyClass = byte('0' + ev.code/100)
-	}
-	inText := smtpcode.FindEnhanced(in.Text, replyClass)
-	if inText == "" && replyClass != 0 {
-		inText = smtpcode.FindEnhanced(in.Text, 0)
-	}
-	if given != "" && given[0] == 'X' {
-		// A class-independent code (typed for explain): take the class from
-		// the reply code, or keep it for the table lookups only.
-		if replyClass == '4' || replyClass == '5' || replyClass == '2' {
-			given = string(replyClass) + given[1:]
-		}
-	}
-	ev.enhanced = pickEnhanced(given, inText, ev.code)
+	enhanced, given, replyClass := enhancedOf(in, ev.code)
+	ev.enhanced = enhanced
 
 	// Temporary vs permanent: enhanced class, then reply class, then the
 	// event's own status, then words in the text (taxonomy 2.2-6, 2.4-3).
@@ -117,6 +111,62 @@ func prepare(in Input) event {
 		ev.class = '5'
 	}
 	return ev
+}
+
+// enhancedOf returns the enhanced code to classify in by (the given one or
+// the one in the text, see pickEnhanced), the given one made canonical, and
+// the class digit of reply code ('2', '4', '5'; 0 without a code).
+func enhancedOf(in Input, code int) (enhanced, given string, replyClass byte) {
+	given, _ = smtpcode.Normalize(in.Enhanced)
+	if code != 0 {
+		replyClass = byte('0' + code/100)
+	}
+	inText := smtpcode.FindEnhanced(in.Text, replyClass)
+	if inText == "" && replyClass != 0 {
+		inText = smtpcode.FindEnhanced(in.Text, 0)
+	}
+	if given != "" && given[0] == 'X' {
+		// A class-independent code (typed for explain): take the class from
+		// the reply code, or keep it for the table lookups only.
+		if replyClass == '4' || replyClass == '5' || replyClass == '2' {
+			given = string(replyClass) + given[1:]
+		}
+	}
+	return pickEnhanced(given, inText, code), given, replyClass
+}
+
+// fastDelivered classifies the commonest input of a log, a plain delivery
+// (a 2xx reply other than 251, no forwarding words), without normalising
+// its text: the result is what the full procedure gives (a test and the
+// fuzz target check it), found in a tenth of the time.
+func fastDelivered(in Input) (Result, bool) {
+	if !in.Delivered || in.Feedback || in.AutoReply || in.Code < 200 || in.Code > 299 || in.Code == 251 ||
+		mayForward(in.Text) {
+		return Result{}, false
+	}
+	enhanced, _, _ := enhancedOf(in, in.Code)
+	r := Result{Reason: Delivered, Enhanced: enhanced, Code: in.Code, MatchedBy: byStatus, Class: None}
+	r.Action = action(r, byStatus)
+	r.Side = reasonInfos[Delivered].Side
+	return r, true
+}
+
+// mayForward reports whether text could read "will forward to" once
+// normalised: it holds "forward" in any case, or any non-ASCII byte.
+func mayForward(text string) bool {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= 0x80 {
+			return true
+		}
+		if c|0x20 == 'f' && i+7 <= len(text) {
+			w := text[i+1 : i+7]
+			if w[0]|0x20 == 'o' && w[1]|0x20 == 'r' && w[2]|0x20 == 'w' && w[3]|0x20 == 'a' && w[4]|0x20 == 'r' && w[5]|0x20 == 'd' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // command returns the SMTP stage named by cmd, or found in the text.
@@ -163,6 +213,7 @@ func (ev *event) decide() decision {
 	// Step 2: provider tables. Detected here, not in prepare: a delivery
 	// does not need it, and deliveries are most of a log.
 	ev.provider = detectProvider(in.RemoteMTA, ev.text, ev.enhanced)
+	ev.pairs = bigramsOf(ev.text)
 	if r, ok := providerReason(ev.provider, ev.enhanced, ev.text); ok {
 		return decision{reason: r, by: byProvider, forward: ev.forwardIf(r)}
 	}
@@ -271,7 +322,7 @@ func (ev *event) structural() (decision, bool) {
 	// the texts. 551 is also used for "relaying denied" (smtp-codes.md 5.2).
 	relay := strings.HasPrefix(sd, ".7.") && sd != ".7.17" && sd != ".7.18" ||
 		anyContains(text, []string{"relay", "not permitted", "denied"})
-	moved := sd == ".1.6" || sd == ".7.17" || sd == ".7.18" || anyPhrase(text, compiledMoved)
+	moved := sd == ".1.6" || sd == ".7.17" || sd == ".7.18" || anyPhrase(text, ev.pairs, compiledMoved)
 	if code == 551 && !relay && !moved && !strings.Contains(text, "not local") {
 		// A bare 551 whose text names another cause (551 is also used
 		// for refusals, e.g. a bad reverse DNS): the text decides first.
@@ -288,7 +339,7 @@ func (ev *event) structural() (decision, bool) {
 		return decision{reason: HasMoved, by: byStructural, forward: fwd}, true
 	}
 	// Not attempted: on a suppression list at the relay or ESP.
-	if anyPhrase(text, compiledSuppressed) {
+	if anyPhrase(text, ev.pairs, compiledSuppressed) {
 		return decision{reason: Suppressed, by: byStructural}, true
 	}
 	// Null MX / no mail service at the recipient's domain; X.7.27 is the
@@ -320,7 +371,7 @@ func (ev *event) matchText() (decision, bool) {
 	if ev.text == "" {
 		return decision{}, false
 	}
-	senderVeto := anyPhrase(ev.text, compiledSenderCtx)
+	senderVeto := anyPhrase(ev.text, ev.pairs, compiledSenderCtx)
 	var codeReason Reason
 	if r, ok := enhancedReason(ev.enhanced, ev.text); ok {
 		codeReason = r
@@ -339,7 +390,7 @@ func (ev *event) matchText() (decision, bool) {
 			g&temporary != 0 && ev.class != '4' && ev.class != 0:
 			continue
 		}
-		if !rule.matches(ev.text) {
+		if !rule.matches(ev.text, ev.pairs) {
 			continue
 		}
 		if g&atRecipient != 0 && codeReason != reason && ev.cmd != cmdRCPT && !(ev.cmd == "" && anyContains(ev.text, rcptHints)) {

@@ -79,3 +79,53 @@ func BenchmarkClassifySent(b *testing.B) {
 		Classify(in)
 	}
 }
+
+// TestFastDelivered checks that the fast path of deliveries gives what the
+// full procedure gives, and is taken for the common case.
+func TestFastDelivered(t *testing.T) {
+	tests := []struct {
+		in   Input
+		fast bool
+	}{
+		{Input{Code: 250, Enhanced: "2.0.0", Delivered: true, Text: "250 2.0.0 Ok: queued as 4F2A1C0D3"}, true},
+		{Input{Code: 250, Delivered: true, Text: "250 2.6.0 <id@example.com> [InternalId=1] Queued mail for delivery"}, true},
+		{Input{Code: 250, Enhanced: "X.0.0", Delivered: true, Text: "250 OK id=1abc"}, true},
+		{Input{Code: 250, Enhanced: "5.0.0", Delivered: true, Text: "250 2.1.5 Ok"}, true},
+		{Input{Code: 250, Enhanced: "2.0.0", Delivered: true, Text: "delivered via dovecot service"}, true},
+		{Input{Code: 251, Enhanced: "2.1.5", Delivered: true, Text: "251 2.1.5 User not local; will forward to <new@example.org>"}, false},
+		{Input{Code: 250, Enhanced: "2.1.5", Delivered: true, Text: "250 2.1.5 Ok, Will  FORWARD to <new@example.org>"}, false},
+		{Input{Code: 250, Enhanced: "2.1.5", Delivered: true, Text: "250 ok; will forward to <x@example.org>"}, false},
+		{Input{Code: 250, Enhanced: "2.1.5", Delivered: true, Text: "250 ok; WiLl FoRwArD tO <x@example.org>"}, false},
+		{Input{Code: 250, Enhanced: "2.1.5", Delivered: true, Text: "250 ok; will ｆorward to <x@example.org>"}, false},
+		{Input{Code: 0, Delivered: true, Text: "delivered to maildir"}, false},
+		{Input{Code: 550, Delivered: true, Text: "550 5.1.1 odd"}, false},
+		{Input{Code: 250, Enhanced: "2.0.0", Delivered: true, Feedback: true}, false},
+		{Input{Code: 250, Enhanced: "2.0.0", Delivered: true, AutoReply: true}, false},
+		{Input{Code: 250, Enhanced: "2.0.0", Text: "250 ok"}, false},
+	}
+	for _, tt := range tests {
+		fast, ok := fastDelivered(tt.in)
+		if ok != tt.fast {
+			t.Errorf("fastDelivered(%+v) taken = %v, want %v", tt.in, ok, tt.fast)
+		}
+		if full := classifyFull(tt.in); ok && fast != full {
+			t.Errorf("fastDelivered(%+v) = %+v, full procedure %+v", tt.in, fast, full)
+		}
+	}
+}
+
+// FuzzFastDelivered checks the fast path against the full procedure on
+// any delivery.
+func FuzzFastDelivered(f *testing.F) {
+	f.Add(250, "2.0.0", "250 2.0.0 Ok: queued as 4F2A1C0D3")
+	f.Add(250, "", "250 2.1.5 <a@b> recipient ok")
+	f.Add(299, "X.1.1", "x 4.1.1")
+	f.Fuzz(func(t *testing.T, code int, enhanced, text string) {
+		in := Input{Code: code, Enhanced: enhanced, Text: text, Delivered: true}
+		if fast, ok := fastDelivered(in); ok {
+			if full := classifyFull(in); fast != full {
+				t.Fatalf("fastDelivered(%+v) = %+v, full procedure %+v", in, fast, full)
+			}
+		}
+	})
+}

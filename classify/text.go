@@ -369,6 +369,34 @@ var senderContext = []string{
 type phrase struct {
 	parts []string
 	word  bool
+	need  bigrams // bigrams of the parts: all must be in a text it matches
+}
+
+// bigrams is a 256-bit set of hashed byte pairs. A phrase can occur in a
+// text only if every pair of its parts occurs in the text, so comparing the
+// two sets rejects almost every phrase that is not there in a few
+// instructions, before any strings.Index: a log has hundreds of thousands
+// of distinct failure texts and the rules hold hundreds of phrases.
+type bigrams [4]uint64
+
+// add puts the byte pairs of s into g.
+func (g *bigrams) add(s string) {
+	for i := 1; i < len(s); i++ {
+		h := (uint(s[i-1])*31 + uint(s[i])) & 255
+		g[h>>6] |= 1 << (h & 63)
+	}
+}
+
+// bigramsOf returns the byte pairs of text.
+func bigramsOf(text string) *bigrams {
+	var g bigrams
+	g.add(text)
+	return &g
+}
+
+// mayContain reports whether every pair of p may be in g.
+func (g *bigrams) mayContain(p *bigrams) bool {
+	return g[0]&p[0] == p[0] && g[1]&p[1] == p[1] && g[2]&p[2] == p[2] && g[3]&p[3] == p[3]
 }
 
 type compiledRule struct {
@@ -388,6 +416,7 @@ func compilePhrases(list []string) []phrase {
 		for _, part := range strings.Split(p, "…") {
 			if part = strings.TrimSpace(part); part != "" {
 				ph.parts = append(ph.parts, part)
+				ph.need.add(part)
 			}
 		}
 		out = append(out, ph)
@@ -447,8 +476,14 @@ func indexPart(text, part string, word bool) int {
 
 func isAlnum(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-func anyPhrase(text string, list []phrase) bool {
-	for _, p := range list {
+// pairs, when not nil, must be bigramsOf(text): phrases whose pairs are not
+// all in it are skipped without a search.
+func anyPhrase(text string, pairs *bigrams, list []phrase) bool {
+	for i := range list {
+		p := &list[i]
+		if pairs != nil && !pairs.mayContain(&p.need) {
+			continue
+		}
 		if p.match(text) {
 			return true
 		}
@@ -457,9 +492,9 @@ func anyPhrase(text string, list []phrase) bool {
 }
 
 // matches reports whether the rule's phrases or regexps match text and no
-// veto phrase does.
-func (r *compiledRule) matches(text string) bool {
-	if !anyPhrase(text, r.phrases) {
+// veto phrase does. pairs is as for anyPhrase.
+func (r *compiledRule) matches(text string, pairs *bigrams) bool {
+	if !anyPhrase(text, pairs, r.phrases) {
 		if len(r.need) > 0 && !anyContains(text, r.need) {
 			return false
 		}
@@ -474,5 +509,5 @@ func (r *compiledRule) matches(text string) bool {
 			return false
 		}
 	}
-	return !anyPhrase(text, r.unless)
+	return !anyPhrase(text, pairs, r.unless)
 }

@@ -261,6 +261,11 @@ func newClassifier(max int) *classifier {
 
 func (c *classifier) classify(ev *parser.Event) classify.Result {
 	in := classifyInput(ev)
+	if in.Delivered {
+		// Deliveries classify faster than a cache lookup of their texts,
+		// which are all different ("queued as ID").
+		return classify.Classify(in)
+	}
 	if r, ok := c.cache[in]; ok {
 		return r
 	}
