@@ -52,6 +52,7 @@ type scanOptions struct {
 	verbose    bool
 	batch      int
 	workers    int
+	dryRun     bool
 	cpuProfile string
 	memProfile string
 }
@@ -65,6 +66,7 @@ func setupScan(fs *flag.FlagSet) runFunc {
 	fs.BoolVar(&o.verbose, "v", false, "list the first 20 skipped records")
 	fs.IntVar(&o.batch, "batch", 2000, "events per store transaction")
 	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "inputs parsed at the same time, beside the store writer; 1 runs the whole scan on one goroutine (the results are the same)")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "read, parse and classify, but store nothing (no store is opened): what would a scan find?")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to `file` (go tool pprof)")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile at the end of the scan to `file` (go tool pprof)")
 	return func(ctx context.Context, e *env, args []string) int { return runScan(ctx, e, o, args) }
@@ -95,9 +97,12 @@ func runScan(ctx context.Context, e *env, o *scanOptions, args []string) int {
 	if len(inputs) == 0 {
 		return exitError
 	}
-	db, code := openStore(e, "scan", o.db, false)
-	if db == nil {
-		return code
+	var db *store.DB
+	if !o.dryRun {
+		var code int
+		if db, code = openStore(e, "scan", o.db, false); db == nil {
+			return code
+		}
 	}
 	var total int64
 	for _, in := range inputs {
@@ -111,7 +116,9 @@ func runScan(ctx context.Context, e *env, o *scanOptions, args []string) int {
 	stopProfile, perr := startProfiles(o)
 	if perr != nil {
 		stop()
-		db.Close()
+		if db != nil {
+			db.Close()
+		}
 		fmt.Fprintf(e.stderr, "bouncelens scan: %v\n", perr)
 		return exitError
 	}
@@ -121,10 +128,12 @@ func runScan(ctx context.Context, e *env, o *scanOptions, args []string) int {
 	}
 	res.failed = append(res.failed, badArgs...)
 	stop()
-	if cerr := db.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("closing store: %w", cerr)
+	if db != nil {
+		if cerr := db.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("closing store: %w", cerr)
+		}
 	}
-	printScanSummary(e.stderr, res, o.quiet, o.verbose)
+	printScanSummary(e.stderr, res, o.quiet, o.verbose, o.dryRun)
 	switch {
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
 		fmt.Fprintln(e.stderr, "bouncelens scan: interrupted; events stored so far are kept")
@@ -146,11 +155,21 @@ func runScan(ctx context.Context, e *env, o *scanOptions, args []string) int {
 // committed, so that it is kept.
 func scanAll(ctx context.Context, db *store.DB, e *env, o *scanOptions, inputs []input, done *atomic.Int64) (scanResult, error) {
 	var res scanResult
-	w := ingestSink{db}
+	var w sink = discard{}
+	if db != nil {
+		w = ingestSink{db}
+	}
 	results, st, err := runPipeline(ctx, e, o, inputs, w, done)
 	res.newEvents, res.dups = st.New, st.Duplicate
 	summarize(e.stderr, o.verbose, inputs, results, &res)
 	return res, err
+}
+
+// discard is the sink of --dry-run: it stores nothing.
+type discard struct{}
+
+func (discard) Add(context.Context, []store.Record) (store.IngestStats, error) {
+	return store.IngestStats{}, nil
 }
 
 // ingestSink stores each batch with DB.Ingest.
@@ -220,12 +239,17 @@ func printLogStats(w io.Writer, in input, st postfix.Stats) {
 	fmt.Fprintln(w)
 }
 
-func printScanSummary(w io.Writer, res scanResult, quiet, verbose bool) {
+func printScanSummary(w io.Writer, res scanResult, quiet, verbose, dryRun bool) {
 	if quiet && res.skipped == 0 && len(res.failed) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "bouncelens scan: %s, %s (%d new, %d already stored)",
-		plural(res.inputs, "input"), plural(res.events, "event"), res.newEvents, res.dups)
+	if dryRun {
+		fmt.Fprintf(w, "bouncelens scan: %s, %s (--dry-run: nothing stored)",
+			plural(res.inputs, "input"), plural(res.events, "event"))
+	} else {
+		fmt.Fprintf(w, "bouncelens scan: %s, %s (%d new, %d already stored)",
+			plural(res.inputs, "input"), plural(res.events, "event"), res.newEvents, res.dups)
+	}
 	if res.skipped > 0 {
 		fmt.Fprintf(w, ", %s skipped (first: %v)", plural(res.skipped, "record"), res.firstSkips[0])
 	}

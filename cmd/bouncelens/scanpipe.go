@@ -41,11 +41,11 @@ type sink interface {
 	Add(ctx context.Context, recs []store.Record) (store.IngestStats, error)
 }
 
-// parseInput reads one input to its end, classifies its events and passes
-// them to emit in batches. emit's error (the store failed, or the scan was
+// parseInput reads one input to its end and passes its events to emit in
+// batches of records still to classify. emit's error (the store failed, or the scan was
 // cancelled) stops the input and is returned; input errors go into the
 // result.
-func parseInput(ctx context.Context, e *env, o *scanOptions, in input, progress func(int), cache *classifier, emit func([]store.Record) error) (inputResult, error) {
+func parseInput(ctx context.Context, e *env, o *scanOptions, in input, progress func(int), emit func([]store.Record) error) (inputResult, error) {
 	res := inputResult{ran: true}
 	r, closer, err := openReader(in, e.stdin, progress, o.year, e.now, o.workers > 1)
 	if err != nil {
@@ -79,7 +79,7 @@ func parseInput(ctx context.Context, e *env, o *scanOptions, in input, progress 
 			continue
 		}
 		res.events++
-		batch = append(batch, store.Record{Event: ev, Result: cache.classify(&ev)})
+		batch = append(batch, store.Record{Event: ev})
 		if len(batch) == cap(batch) {
 			if err := emit(batch); err != nil {
 				return res, err
@@ -110,6 +110,7 @@ func runPipeline(ctx context.Context, e *env, o *scanOptions, inputs []input, w 
 	if o.workers <= 1 {
 		cache := newClassifier(1 << 16)
 		emit := func(recs []store.Record) error {
+			classifyAll(cache, recs)
 			st, err := w.Add(ctx, recs)
 			total.New += st.New
 			total.Duplicate += st.Duplicate
@@ -120,7 +121,7 @@ func runPipeline(ctx context.Context, e *env, o *scanOptions, inputs []input, w 
 				return results, total, err
 			}
 			var err error
-			results[i], err = parseInput(ctx, e, o, in, progress, cache, emit)
+			results[i], err = parseInput(ctx, e, o, in, progress, emit)
 			if err != nil {
 				return results, total, err
 			}
@@ -130,13 +131,16 @@ func runPipeline(ctx context.Context, e *env, o *scanOptions, inputs []input, w 
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	batches := make(chan []store.Record, 2*o.workers)
-	jobs := make(chan int)
-	var storeErr error
-	storeDone := make(chan struct{})
+	var (
+		raw        = make(chan []store.Record, 2*o.workers) // parsed, to classify
+		classified = make(chan []store.Record, 2*o.workers) // to store
+		jobs       = make(chan int)
+		storeErr   error
+		storeDone  = make(chan struct{})
+	)
 	go func() {
 		defer close(storeDone)
-		for recs := range batches {
+		for recs := range classified {
 			if storeErr != nil {
 				continue // drain, so that no worker blocks
 			}
@@ -149,9 +153,26 @@ func runPipeline(ctx context.Context, e *env, o *scanOptions, inputs []input, w 
 			}
 		}
 	}()
+	// Classifying costs about as much as parsing: it runs on goroutines of
+	// its own, so that one large input keeps both cores busy.
+	var cwg sync.WaitGroup
+	for range o.workers {
+		cwg.Add(1)
+		go func() {
+			defer cwg.Done()
+			cache := newClassifier(1 << 16)
+			for recs := range raw {
+				classifyAll(cache, recs)
+				select {
+				case classified <- recs:
+				case <-ctx.Done():
+				}
+			}
+		}()
+	}
 	emit := func(recs []store.Record) error {
 		select {
-		case batches <- recs:
+		case raw <- recs:
 			return nil
 		case <-ctx.Done():
 			return context.Cause(ctx)
@@ -166,9 +187,8 @@ func runPipeline(ctx context.Context, e *env, o *scanOptions, inputs []input, w 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cache := newClassifier(1 << 16)
 			for i := range jobs {
-				res, err := parseInput(ctx, e, o, inputs[i], progress, cache, emit)
+				res, err := parseInput(ctx, e, o, inputs[i], progress, emit)
 				results[i] = res
 				if err != nil {
 					mu.Lock()
@@ -191,7 +211,9 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
-	close(batches)
+	close(raw)
+	cwg.Wait()
+	close(classified)
 	<-storeDone
 	switch {
 	case storeErr != nil:
@@ -200,6 +222,13 @@ feed:
 		return results, total, firstErr
 	}
 	return results, total, context.Cause(ctx)
+}
+
+// classifyAll classifies each record's event in place.
+func classifyAll(cache *classifier, recs []store.Record) {
+	for i := range recs {
+		recs[i].Result = cache.classify(&recs[i].Event)
+	}
 }
 
 // summarize folds the per-input results, in input order, into the scan's
