@@ -1,0 +1,488 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// inputFile is one generated log.
+type inputFile struct {
+	size   size
+	format string // classic or iso
+	gz     bool
+}
+
+func (f inputFile) name() string {
+	n := f.size.name + "-" + f.format + ".log"
+	if f.gz {
+		n += ".gz"
+	}
+	return n
+}
+
+// inputsFor lists the files of the sizes: classic, iso and gzip'ed classic
+// of each.
+func inputsFor(sizes []size) []inputFile {
+	var fs []inputFile
+	for _, s := range sizes {
+		fs = append(fs, inputFile{s, "classic", false}, inputFile{s, "iso", false}, inputFile{s, "classic", true})
+	}
+	return fs
+}
+
+func run(cfg config) error {
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	if cfg.dir == "" {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return fmt.Errorf("no cache directory for the inputs (give --dir): %w", err)
+		}
+		cfg.dir = filepath.Join(cache, "bouncelens-bench")
+	}
+	if cfg.genlog == "" {
+		cfg.genlog = filepath.Join(root, "..", "shared", "bench", "genlog.py")
+	}
+	files := inputsFor(cfg.sizes)
+	if err := ensureInputs(cfg, files); err != nil {
+		return err
+	}
+	bin := cfg.bin
+	if bin == "" {
+		tmp, err := os.MkdirTemp("", "benchscan-bin-")
+		if err != nil {
+			return fmt.Errorf("temporary directory for the binary: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		bin = filepath.Join(tmp, "bouncelens")
+		fmt.Fprintln(cfg.stderr, "benchscan: building ./cmd/bouncelens")
+		build := exec.Command("go", "build", "-o", bin, "./cmd/bouncelens")
+		build.Dir, build.Stdout, build.Stderr = root, cfg.stderr, cfg.stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("building bouncelens: %w", err)
+		}
+	} else if _, err := os.Stat(bin); err != nil {
+		return fmt.Errorf("--bin: %w", err)
+	}
+	b := &bench{cfg: cfg, bin: bin, scanFlags: strings.Fields(cfg.scanFlags)}
+
+	var rows []row
+	pflogsummNote := ""
+	pflogsumm, lookErr := exec.LookPath("pflogsumm")
+	if lookErr != nil {
+		pflogsummNote = "pflogsumm: not installed (apt install pflogsumm)"
+		fmt.Fprintln(cfg.stderr, "benchscan:", pflogsummNote)
+	} else if !hasSize(cfg.sizes, "medium") {
+		pflogsummNote = "not measured (medium not in --sizes)"
+	}
+	ceilings := map[string]row{}
+	for _, f := range files {
+		path := filepath.Join(cfg.dir, f.name())
+		base := row{input: f.name(), size: f.size.name, order: f.size.order, format: f.format, gz: f.gz}
+		ceil, err := b.ceiling(base, path)
+		if err != nil {
+			return err
+		}
+		ceilings[f.name()] = ceil
+		rows = append(rows, ceil)
+		scan, rescan, err := b.scan(ceil, path)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, scan, rescan)
+		if lookErr == nil && f.size.name == "medium" && f.format == "classic" && !f.gz {
+			p, err := b.pflogsumm(pflogsumm, ceil, path)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, p)
+		}
+	}
+	if cfg.concat > 0 {
+		var big *inputFile
+		for i, f := range files {
+			if f.format == "classic" && !f.gz && (big == nil || f.size.order > big.size.order) {
+				big = &files[i]
+			}
+		}
+		r, err := b.concat(ceilings[big.name()], filepath.Join(cfg.dir, big.name()), cfg.concat)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, r)
+	}
+
+	w := cfg.stdout
+	fmt.Fprintf(w, "## bouncelens scan benchmark\n\n")
+	fmt.Fprintf(w, "- date: %s\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(w, "- machine: %s\n", machine())
+	fmt.Fprintf(w, "- bouncelens: %s; scan flags: %s\n", bin, orNone(cfg.scanFlags))
+	runs := "1 run"
+	if cfg.runs > 1 {
+		runs = fmt.Sprintf("%d runs", cfg.runs)
+	}
+	fmt.Fprintf(w, "- %s after one warm-up, medians; MB/s = 10^6 bytes of uncompressed log a second; inputs in %s\n\n", runs, cfg.dir)
+	fmt.Fprint(w, formatTable(rows, cfg.verbose))
+	fmt.Fprintf(w, "\nBars of issue 5:\n\n")
+	fmt.Fprint(w, formatBars(evalBars(rows, pflogsummNote)))
+	return nil
+}
+
+func hasSize(sizes []size, name string) bool {
+	for _, s := range sizes {
+		if s.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func orNone(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "none"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// ensureInputs generates the missing files with genlog.py. It needs
+// python3 and the script only when a file is missing.
+func ensureInputs(cfg config, files []inputFile) error {
+	var missing []inputFile
+	for _, f := range files {
+		if _, err := os.Stat(filepath.Join(cfg.dir, f.name())); err != nil {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		return fmt.Errorf("python3 not found on PATH: it runs genlog.py to generate %s in %s: %w", missing[0].name(), cfg.dir, err)
+	}
+	if _, err := os.Stat(cfg.genlog); err != nil {
+		return fmt.Errorf("genlog.py is needed to generate %s in %s (give --genlog, or check out ../shared next to the module): %w", missing[0].name(), cfg.dir, err)
+	}
+	if err := os.MkdirAll(cfg.dir, 0o755); err != nil {
+		return fmt.Errorf("input directory: %w", err)
+	}
+	for _, f := range missing {
+		dst := filepath.Join(cfg.dir, f.name())
+		tmp := fmt.Sprintf("%s.tmp%d", dst, os.Getpid())
+		args := append([]string{cfg.genlog}, f.size.arg...)
+		args = append(args, "--seed", "1", "--format", f.format, "--out", tmp)
+		if f.gz {
+			args = append(args, "--gzip")
+		}
+		fmt.Fprintf(cfg.stderr, "benchscan: generating %s\n", dst)
+		cmd := exec.Command(python, args...)
+		var stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = cfg.stderr, &stderr
+		if err := cmd.Run(); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("generating %s: %w\n%s", f.name(), err, tail(stderr.String(), 2000))
+		}
+		if err := os.Rename(tmp, dst); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("generating %s: %w", f.name(), err)
+		}
+	}
+	return nil
+}
+
+// bench runs the measurements.
+type bench struct {
+	cfg       config
+	bin       string
+	scanFlags []string
+}
+
+func (b *bench) logf(format string, args ...any) {
+	if b.cfg.verbose {
+		fmt.Fprintf(b.cfg.stderr, "benchscan: "+format+"\n", args...)
+	}
+}
+
+// ceiling measures the line scan of path: one warm-up, then the runs.
+func (b *bench) ceiling(r row, path string) (row, error) {
+	r.tool = toolCeiling
+	if r.gz {
+		r.tool = toolCeilingGz
+	}
+	fmt.Fprintf(b.cfg.stderr, "benchscan: %s\n", r.input)
+	for i := 0; i <= b.cfg.runs; i++ {
+		start := time.Now()
+		lines, n, err := lineScan(path)
+		wall := time.Since(start).Seconds()
+		if err != nil {
+			return r, fmt.Errorf("line scan of %s: %w", path, err)
+		}
+		r.lines, r.bytes = lines, n
+		if i > 0 {
+			r.walls = append(r.walls, wall)
+		}
+	}
+	r.ceiling = r.mbps()
+	b.logf("  %s: %.1f MB/s", r.tool, r.ceiling)
+	return r, nil
+}
+
+// lineScan is the ceiling: it counts the lines and bytes (newlines
+// included) of a file, through gzip for a .gz name.
+func lineScan(path string) (lines, n int64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return 0, 0, err
+		}
+		defer zr.Close()
+		r = zr
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		lines++
+		n += int64(len(sc.Bytes())) + 1
+	}
+	return lines, n, sc.Err()
+}
+
+// scan measures bouncelens scan of path into a fresh store, then the
+// rescan into the same store; each run has its own store. ceil gives the
+// bytes, lines and ceiling of the input.
+func (b *bench) scan(ceil row, path string) (scan, rescan row, err error) {
+	scan, rescan = ceil, ceil
+	scan.tool, rescan.tool = toolScan, toolRescan
+	scan.walls, rescan.walls = nil, nil
+	for i := 0; i <= b.cfg.runs; i++ {
+		db, err := os.MkdirTemp("", "benchscan-db-")
+		if err != nil {
+			return scan, rescan, fmt.Errorf("temporary store: %w", err)
+		}
+		first, err := b.runScan(db, path, nil)
+		var again measurement
+		if err == nil {
+			again, err = b.runScan(db, path, nil)
+		}
+		if rerr := os.RemoveAll(db); rerr != nil && err == nil {
+			err = fmt.Errorf("removing the store: %w", rerr)
+		}
+		if err != nil {
+			return scan, rescan, err
+		}
+		b.logf("  run %d: scan %.2f s %d events %.0f MiB; rescan %.2f s %d new", i, first.wall.Seconds(), first.sum.events, float64(first.rss)/(1<<20), again.wall.Seconds(), again.sum.newEvents)
+		if again.sum.newEvents > 0 {
+			fmt.Fprintf(b.cfg.stderr, "benchscan: warning: the rescan of %s stored %d new events (want 0)\n", ceil.input, again.sum.newEvents)
+		}
+		if i == 0 {
+			continue
+		}
+		if len(scan.events) > 0 && scan.events[0] != first.sum.events {
+			fmt.Fprintf(b.cfg.stderr, "benchscan: warning: %s gave %d events, then %d\n", ceil.input, scan.events[0], first.sum.events)
+		}
+		scan.add(first)
+		rescan.add(again)
+	}
+	return scan, rescan, nil
+}
+
+// concat measures bouncelens scan - of copies times the file path, piped
+// from this process.
+func (b *bench) concat(one row, path string, copies int) (row, error) {
+	r := one
+	r.input = fmt.Sprintf("%d x %s (stdin)", copies, one.input)
+	r.concat, r.tool, r.walls = copies, toolScan, nil
+	r.bytes, r.lines = one.bytes*int64(copies), one.lines*int64(copies)
+	fmt.Fprintf(b.cfg.stderr, "benchscan: %s\n", r.input)
+	for i := 0; i <= b.cfg.runs; i++ {
+		db, err := os.MkdirTemp("", "benchscan-db-")
+		if err != nil {
+			return r, fmt.Errorf("temporary store: %w", err)
+		}
+		in, closeIn, err := repeat(path, copies)
+		var m measurement
+		if err == nil {
+			m, err = b.runScan(db, "-", in)
+			closeIn()
+		}
+		if rerr := os.RemoveAll(db); rerr != nil && err == nil {
+			err = fmt.Errorf("removing the store: %w", rerr)
+		}
+		if err != nil {
+			return r, err
+		}
+		b.logf("  run %d: %.2f s %d events %.0f MiB", i, m.wall.Seconds(), m.sum.events, float64(m.rss)/(1<<20))
+		if i > 0 {
+			r.add(m)
+		}
+	}
+	return r, nil
+}
+
+// repeat opens path copies times and returns the concatenation.
+func repeat(path string, copies int) (io.Reader, func(), error) {
+	var files []*os.File
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	var rs []io.Reader
+	for range copies {
+		f, err := os.Open(path)
+		if err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		files = append(files, f)
+		rs = append(rs, f)
+	}
+	return io.MultiReader(rs...), closeAll, nil
+}
+
+// pflogsumm measures pflogsumm path > /dev/null.
+func (b *bench) pflogsumm(exe string, ceil row, path string) (row, error) {
+	r := ceil
+	r.tool, r.walls, r.rss, r.events = toolPflogsumm, nil, nil, nil
+	for i := 0; i <= b.cfg.runs; i++ {
+		cmd := exec.Command(exe, path)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		start := time.Now()
+		err := cmd.Run()
+		wall := time.Since(start)
+		if err != nil {
+			return r, fmt.Errorf("pflogsumm %s: %w\n%s", path, err, tail(stderr.String(), 2000))
+		}
+		b.logf("  pflogsumm run %d: %.2f s", i, wall.Seconds())
+		if i > 0 {
+			r.walls = append(r.walls, wall.Seconds())
+			r.rss = append(r.rss, float64(peakRSS(cmd.ProcessState)))
+		}
+	}
+	return r, nil
+}
+
+// measurement is one run of bouncelens scan.
+type measurement struct {
+	wall time.Duration
+	rss  int64 // peak RSS in bytes, 0 if unknown
+	sum  summary
+}
+
+func (r *row) add(m measurement) {
+	r.walls = append(r.walls, m.wall.Seconds())
+	r.rss = append(r.rss, float64(m.rss))
+	r.events = append(r.events, m.sum.events)
+}
+
+// runScan runs bouncelens scan --db db [scan flags] path, with stdin as
+// its standard input when not nil. Exit status 3 (records skipped, under
+// --strict) is not an error.
+func (b *bench) runScan(db, path string, stdin io.Reader) (measurement, error) {
+	args := append([]string{"scan", "--db", db}, b.scanFlags...)
+	args = append(args, path)
+	cmd := exec.Command(b.bin, args...)
+	var stderr bytes.Buffer
+	cmd.Stdin, cmd.Stderr = stdin, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 3) {
+		return measurement{}, fmt.Errorf("%s %s: %w\n%s", b.bin, strings.Join(args, " "), err, tail(stderr.String(), 2000))
+	}
+	sum, err := parseSummary(stderr.String())
+	if err != nil {
+		return measurement{}, fmt.Errorf("%s %s: %w\n%s", b.bin, strings.Join(args, " "), err, tail(stderr.String(), 2000))
+	}
+	return measurement{wall: wall, rss: peakRSS(cmd.ProcessState), sum: sum}, nil
+}
+
+// peakRSS returns the peak resident set size of a finished process in
+// bytes (Maxrss of its *syscall.Rusage), or 0 when the system does not
+// report it. The field is read by name so that the command builds where
+// syscall has no Rusage; Linux reports KiB, Darwin bytes.
+func peakRSS(ps *os.ProcessState) int64 {
+	if ps == nil {
+		return 0
+	}
+	v := reflect.ValueOf(ps.SysUsage())
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return 0
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return 0
+	}
+	f := v.FieldByName("Maxrss")
+	if !f.IsValid() || !f.CanInt() {
+		return 0
+	}
+	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
+		return f.Int()
+	}
+	return f.Int() * 1024
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "..." + s[len(s)-n:]
+}
+
+// moduleRoot returns the directory of the go.mod above the working
+// directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "", errors.New("no go.mod above the working directory: run benchscan inside the bouncelens module")
+		}
+		dir = up
+	}
+}
+
+// machine describes the CPU and the Go version.
+func machine() string {
+	model := "unknown CPU"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for l := range strings.SplitSeq(string(data), "\n") {
+			k, v, ok := strings.Cut(l, ":")
+			if ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%d CPUs, GOMAXPROCS %d, %s, %s %s/%s", runtime.NumCPU(), runtime.GOMAXPROCS(0), model, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
