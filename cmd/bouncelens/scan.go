@@ -236,6 +236,9 @@ func printLogStats(w io.Writer, in input, st postfix.Stats) {
 	if n := st.Probes + st.RejectsWithoutRecipient + st.ExpiredWithoutRecipients; n > 0 {
 		fmt.Fprintf(w, ", %d with no recipient to report (probes, early rejects, expiries of unseen recipients)", n)
 	}
+	if st.Stale+st.Evicted > 0 {
+		fmt.Fprintf(w, ", %d queue ids forgotten without a \"removed\" line (%d idle past the queue window, %d over the table's cap)", st.Stale+st.Evicted, st.Stale, st.Evicted)
+	}
 	fmt.Fprintln(w)
 }
 

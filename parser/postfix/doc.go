@@ -33,8 +33,16 @@
 // ends at "QUEUEID: removed"; a later line with the same id starts a new
 // message, as Postfix reuses ids. Lines of one message that arrive out of
 // order (a delivery line before its qmgr "from=" line) are not back-filled.
-// The table is capped (Options.MaxQueueIDs); past the cap the oldest entry
-// is dropped.
+// A queue id that no line names for Options.QueueWindow of log time (6 days
+// by default, longer than Postfix's 5-day maximal_queue_lifetime) is
+// dropped as it is, so that a log that starts or ends mid-stream does not
+// fill the table (Stats.Stale). The table is also capped
+// (Options.MaxQueueIDs); past the cap the oldest entry is dropped.
+//
+// Memory is bounded: lines are parsed in the read buffer, strings are made
+// only for what events keep (and shared between events where they repeat:
+// sender addresses, relay and client hosts, DSN codes), and the queue table
+// is bounded as above.
 //
 // Event fields, where a choice was made:
 //

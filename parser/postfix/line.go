@@ -2,27 +2,81 @@ package postfix
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
 	"bouncelens/parser"
-	"bouncelens/parser/smtpcode"
 )
 
-// parseLine parses one line and appends its events, if any, to r.pending.
-// It returns a *parser.Error for a line to skip.
-func (r *Reader) parseLine(line []byte) error {
-	if isBinary(line) {
-		return r.skip(parser.ErrBinary)
+// A line is read in two stages. scanLine splits the header and parses the
+// fields of the line into a record of byte slices into the line: no string
+// is made and the queue table is not touched. apply then does the
+// correlation (queue table) and builds the events, making strings only for
+// what ends up in an event or the table.
+
+// recKind says what apply does with a record.
+type recKind uint8
+
+const (
+	recNone     recKind = iota // nothing (counted by scanLine)
+	recFrom                    // qmgr from=: remember the sender
+	recExpire                  // qmgr from=<S>, status=expired: expire the open recipients
+	recMsgID                   // cleanup message-id=
+	recRemoved                 // the queue id's record ends
+	recDelivery                // to=..., status=...
+	recReject                  // smtpd, postscreen or milter reject naming a recipient
+)
+
+// record is what scanLine found in one line. The slices point into the
+// line and are valid until the next read. Only the fields of its kind are
+// set.
+type record struct {
+	kind  recKind
+	timed bool // ts holds the line's time stamp
+	valid bool // the line is valid UTF-8: strings need no repair
+	ts    stamp
+	unix  int64 // ts in Unix seconds, set by apply (tick)
+	qid   []byte
+
+	status parser.Status // recDelivery
+	to     []byte        // recDelivery, recReject: the recipient
+	orig   []byte        // recDelivery: orig_to= value, nil if none
+	relay  []byte        // recDelivery: relay= value
+	dsn    []byte        // recDelivery: dsn= value
+	text   []byte        // recDelivery: status text without parentheses; recReject: the reply
+
+	sender    []byte // recFrom, recExpire; recReject when hasFrom
+	hasFrom   bool   // recReject: the key-values name from=<...>
+	msgID     []byte // recMsgID, without <>
+	client    []byte // recReject: client host or IP
+	command   string // recReject: Event.Command of the stage
+	isNoQueue bool   // recReject: queue id NOQUEUE
+}
+
+// scanLine parses line into rec and counts what needs no further work in
+// r.stats. It returns a *parser.Error for a line to skip.
+func (r *Reader) scanLine(line []byte, rec *record) error {
+	rec.kind, rec.timed = recNone, false
+	valid := true
+	if !isASCIIText(line) {
+		if bytes.IndexByte(line, 0) >= 0 {
+			return r.skip(parser.ErrBinary)
+		}
+		if valid = utf8.Valid(line); !valid && mostlyBad(line) {
+			return r.skip(parser.ErrBinary)
+		}
 	}
 	var h header
 	if !r.splitLine(line, &h) {
 		r.stats.Unparsed++
 		return nil
 	}
+	rec.ts, rec.timed, rec.valid = h.ts, true, valid
 	name := h.name
-	if !bytes.HasPrefix(name, []byte("postfix")) {
+	if len(name) < len("postfix") || string(name[:len("postfix")]) != "postfix" {
 		r.stats.Foreign++
 		return nil
 	}
@@ -36,24 +90,24 @@ func (r *Reader) parseLine(line []byte) error {
 		r.stats.Ignored++
 		return nil
 	}
-	c := lineCtx{h: &h, valid: utf8.Valid(line)}
 	var err error
 	handled := false
-	switch string(name[slash+1:]) {
+	switch daemon := name[slash+1:]; string(daemon) {
 	case "smtp", "lmtp", "local", "virtual", "pipe", "error", "retry", "discard":
-		handled, err = r.agentLine(&c, p)
+		handled, err = r.agentLine(rec, p)
 	case "qmgr", "nqmgr", "oqmgr":
-		handled, err = r.qmgrLine(&c, p)
+		handled, err = r.qmgrLine(rec, p)
 	case "cleanup":
-		handled, err = r.cleanupLine(&c, p)
+		handled, err = r.cleanupLine(rec, p)
 	case "smtpd", "postscreen":
-		handled, err = r.smtpdLine(&c, p)
+		handled, err = r.smtpdLine(rec, p)
 	case "postsuper":
 		if qid, rest, ok := splitQID(p); ok && bytes.HasPrefix(rest, []byte("removed")) {
-			r.queue.remove(qid)
+			rec.kind, rec.qid = recRemoved, qid
 		}
 	}
 	if err != nil {
+		rec.kind = recNone
 		return r.skip(err)
 	}
 	if !handled {
@@ -62,50 +116,76 @@ func (r *Reader) parseLine(line []byte) error {
 	return nil
 }
 
-// lineCtx carries what the handlers of one line share.
-type lineCtx struct {
-	h     *header
-	valid bool // the line is valid UTF-8: strings need no repair
-}
-
-// str converts a kept field to a string, replacing invalid UTF-8.
-func (c *lineCtx) str(b []byte) string {
-	if c.valid || utf8.Valid(b) {
-		return string(b)
+// isASCIIText reports whether b is all ASCII without a NUL byte: then it
+// is valid UTF-8 and not binary. It reads 32 bytes a step in four
+// independent words, for the common case; a false answer sends the line
+// to the slower checks.
+func isASCIIText(b []byte) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	// (w-lo)&^w has the high bit of a byte set where w has a zero byte
+	// (and maybe above one: presence is exact); w's own high bits mark
+	// bytes >= 0x80.
+	var a0, a1, a2, a3 uint64
+	for len(b) >= 32 {
+		w0 := binary.LittleEndian.Uint64(b[0:8])
+		w1 := binary.LittleEndian.Uint64(b[8:16])
+		w2 := binary.LittleEndian.Uint64(b[16:24])
+		w3 := binary.LittleEndian.Uint64(b[24:32])
+		a0 |= w0 | (w0-lo)&^w0
+		a1 |= w1 | (w1-lo)&^w1
+		a2 |= w2 | (w2-lo)&^w2
+		a3 |= w3 | (w3-lo)&^w3
+		b = b[32:]
 	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
-}
-
-// addr converts an address to a lower-cased string.
-func (c *lineCtx) addr(b []byte) string {
-	for _, ch := range b {
-		if ch >= 'A' && ch <= 'Z' || ch >= utf8.RuneSelf {
-			return strings.ToLower(c.str(b))
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b[0:8])
+		a0 |= w | (w-lo)&^w
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c == 0 || c >= utf8.RuneSelf {
+			return false
 		}
 	}
-	return string(b)
+	return (a0|a1|a2|a3)&hi == 0
 }
 
-var severities = [][]byte{[]byte("warning: "), []byte("error: "), []byte("fatal: "), []byte("panic: ")}
-
+// hasSeverity reports a "warning: ", "error: ", "fatal: " or "panic: "
+// payload.
 func hasSeverity(p []byte) bool {
-	for _, s := range severities {
-		if bytes.HasPrefix(p, s) {
-			return true
-		}
+	if len(p) < 7 {
+		return false
+	}
+	switch p[0] {
+	case 'w':
+		return bytes.HasPrefix(p, []byte("warning: "))
+	case 'e':
+		return bytes.HasPrefix(p, []byte("error: "))
+	case 'f':
+		return bytes.HasPrefix(p, []byte("fatal: "))
+	case 'p':
+		return bytes.HasPrefix(p, []byte("panic: "))
 	}
 	return false
 }
+
+// qidByte marks the bytes of a queue id: letters, digits and '_'.
+var qidByte = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c], t[c+'a'-'A'] = true, true
+	}
+	t['_'] = true
+	return t
+}()
 
 // splitQID splits "QUEUEID: rest". A queue id is 5 or more letters, digits
 // or '_' (short ids are upper-case hex, long ids base 52; NOQUEUE counts).
 func splitQID(p []byte) (qid, rest []byte, ok bool) {
 	i := 0
-	for i < len(p) && i <= 64 {
-		c := p[i]
-		if !(isDigit(c) || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_') {
-			break
-		}
+	for i < len(p) && i <= 64 && qidByte[p[i]] {
 		i++
 	}
 	if i < 5 || i+1 >= len(p) || p[i] != ':' || p[i+1] != ' ' {
@@ -115,13 +195,13 @@ func splitQID(p []byte) (qid, rest []byte, ok bool) {
 }
 
 // agentLine handles the delivery agents' lines.
-func (r *Reader) agentLine(c *lineCtx, p []byte) (bool, error) {
+func (r *Reader) agentLine(rec *record, p []byte) (bool, error) {
 	qid, rest, ok := splitQID(p)
 	if !ok {
 		return false, nil // "connect to ...", TLS lines
 	}
 	if bytes.HasPrefix(rest, []byte("to=")) {
-		return true, r.delivery(c, qid, rest)
+		return true, r.scanDelivery(rec, qid, rest)
 	}
 	if bytes.HasPrefix(rest, []byte("status=")) || bytes.Contains(rest, []byte(", status=")) {
 		return true, parser.ErrNoRecipient
@@ -130,7 +210,7 @@ func (r *Reader) agentLine(c *lineCtx, p []byte) (bool, error) {
 }
 
 // qmgrLine handles qmgr's from=, expired, removed and its own to= lines.
-func (r *Reader) qmgrLine(c *lineCtx, p []byte) (bool, error) {
+func (r *Reader) qmgrLine(rec *record, p []byte) (bool, error) {
 	qid, rest, ok := splitQID(p)
 	if !ok {
 		return false, nil
@@ -138,19 +218,17 @@ func (r *Reader) qmgrLine(c *lineCtx, p []byte) (bool, error) {
 	switch {
 	case bytes.HasPrefix(rest, []byte("from=")):
 		sender, tail := addrField(rest[len("from="):])
+		rec.qid, rec.sender = qid, sender
 		if bytes.HasPrefix(tail, []byte(", status=expired")) || bytes.HasPrefix(tail, []byte(", status=force-expired")) {
-			r.expire(c, qid, sender)
+			rec.kind = recExpire
 			return true, nil
 		}
-		e := r.queue.getOrCreate(qid)
-		if !sameSender(e.sender, sender) {
-			e.sender = senderString(c, sender)
-		}
+		rec.kind = recFrom
 		return false, nil // counted as ignored: it yields no event
 	case bytes.HasPrefix(rest, []byte("to=")):
-		return true, r.delivery(c, qid, rest)
+		return true, r.scanDelivery(rec, qid, rest)
 	case bytes.HasPrefix(rest, []byte("removed")):
-		r.queue.remove(qid)
+		rec.kind, rec.qid = recRemoved, qid
 	case bytes.HasPrefix(rest, []byte("status=")):
 		return true, parser.ErrNoRecipient
 	}
@@ -158,7 +236,7 @@ func (r *Reader) qmgrLine(c *lineCtx, p []byte) (bool, error) {
 }
 
 // cleanupLine handles message-id=, milter rejects and "removed".
-func (r *Reader) cleanupLine(c *lineCtx, p []byte) (bool, error) {
+func (r *Reader) cleanupLine(rec *record, p []byte) (bool, error) {
 	qid, rest, ok := splitQID(p)
 	if !ok {
 		return false, nil
@@ -169,29 +247,26 @@ func (r *Reader) cleanupLine(c *lineCtx, p []byte) (bool, error) {
 		if len(id) >= 2 && id[0] == '<' && id[len(id)-1] == '>' {
 			id = id[1 : len(id)-1]
 		}
-		e := r.queue.getOrCreate(qid)
-		if e.msgID != string(id) {
-			e.msgID = c.str(id)
-		}
+		rec.kind, rec.qid, rec.msgID = recMsgID, qid, id
 	case bytes.HasPrefix(rest, []byte("milter-reject: ")):
-		return r.reject(c, qid, rest[len("milter-reject: "):])
+		return r.scanReject(rec, qid, rest[len("milter-reject: "):])
 	case bytes.HasPrefix(rest, []byte("removed")):
-		r.queue.remove(qid) // Postfix 3.10+: "removed (canceled)"
+		rec.kind, rec.qid = recRemoved, qid // Postfix 3.10+: "removed (canceled)"
 	}
 	return false, nil
 }
 
 // smtpdLine handles smtpd's and postscreen's reject lines.
-func (r *Reader) smtpdLine(c *lineCtx, p []byte) (bool, error) {
+func (r *Reader) smtpdLine(rec *record, p []byte) (bool, error) {
 	qid, rest, ok := splitQID(p)
 	if !ok {
-		return false, nil
+		return false, nil // connect, disconnect, TLS lines
 	}
 	switch {
 	case bytes.HasPrefix(rest, []byte("reject: ")):
-		return r.reject(c, qid, rest[len("reject: "):])
+		return r.scanReject(rec, qid, rest[len("reject: "):])
 	case bytes.HasPrefix(rest, []byte("milter-reject: ")):
-		return r.reject(c, qid, rest[len("milter-reject: "):])
+		return r.scanReject(rec, qid, rest[len("milter-reject: "):])
 	}
 	return false, nil
 }
@@ -203,10 +278,16 @@ func addrField(b []byte) (addr, rest []byte) {
 		// QUIRK: a quoted local part may contain '>' (Postfix 3.5+ logs
 		// to=<"a>b"@example.net>): the address ends at a '>' followed by
 		// ", " or the end.
-		for i := 1; i < len(b); i++ {
-			if b[i] == '>' && (i+1 == len(b) || b[i+1] == ',' || b[i+1] == ' ') {
+		for i := 1; i < len(b); {
+			j := bytes.IndexByte(b[i:], '>')
+			if j < 0 {
+				break
+			}
+			i += j
+			if i+1 == len(b) || b[i+1] == ',' || b[i+1] == ' ' {
 				return b[1:i], b[i+1:]
 			}
+			i++
 		}
 		return b[1:], nil
 	}
@@ -216,48 +297,68 @@ func addrField(b []byte) (addr, rest []byte) {
 	return b, nil
 }
 
-func sameSender(have string, b []byte) bool {
-	if len(b) == 0 {
-		return have == "<>"
-	}
-	return have == string(b)
-}
-
-// senderString returns the envelope sender; the null sender is "<>" so that
-// it differs from "not known" (the empty string).
-func senderString(c *lineCtx, b []byte) string {
-	if len(b) == 0 {
-		return "<>"
-	}
-	return c.str(b)
-}
-
-// field returns the value of ", name" in head (name includes the '='), up
-// to the next ", ".
-func field(head []byte, name string) []byte {
-	i := bytes.Index(head, []byte(name))
-	if i < 0 {
-		return nil
-	}
-	v := head[i+len(name):]
-	if j := bytes.Index(v, []byte(", ")); j >= 0 {
-		v = v[:j]
-	}
-	return v
-}
-
-// delivery parses "to=<ADDR>[, orig_to=<ADDR>], relay=..., dsn=X.Y.Z,
-// status=WORD (TEXT)" and queues its event.
-func (r *Reader) delivery(c *lineCtx, qid, rest []byte) error {
+// scanDelivery parses "to=<ADDR>[, orig_to=<ADDR>], relay=..., dsn=X.Y.Z,
+// status=WORD (TEXT)" into rec.
+func (r *Reader) scanDelivery(rec *record, qid, rest []byte) error {
 	to, after := addrField(rest[len("to="):])
-	si := bytes.Index(after, []byte(", status="))
+	// The fields are the ", "-separated pieces of after up to the first
+	// one that starts with "status="; the first piece of each name counts,
+	// its value runs to the next ", ". (The piece before the first ", " is
+	// what followed the address: no field.)
+	var orig, relay, dsn []byte
+	si, start := -1, -1
+	// Visit the commas eight bytes a step: each word's comma flags come at
+	// once, so that short pieces cost no call each.
+	const lo, hi, commas = 0x0101010101010101, 0x8080808080808080, 0x2c2c2c2c2c2c2c2c
+words:
+	for base := 0; base < len(after); base += 8 {
+		var w uint64
+		if base+8 <= len(after) {
+			w = binary.LittleEndian.Uint64(after[base:])
+		} else {
+			pad := [8]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+			copy(pad[:], after[base:])
+			w = binary.LittleEndian.Uint64(pad[:])
+		}
+		x := w ^ commas // a comma is now a zero byte
+		for z := (x - lo) &^ x & hi; z != 0; z &= z - 1 {
+			j := base + bits.TrailingZeros64(z)/8
+			if j >= len(after) || after[j] != ',' {
+				continue // a false flag above a real comma
+			}
+			if j+1 >= len(after) || after[j+1] != ' ' {
+				continue
+			}
+			if start >= 0 && j > start {
+				switch v := after[start:j]; v[0] {
+				case 'o':
+					if orig == nil && bytes.HasPrefix(v, []byte("orig_to=")) {
+						orig = v[len("orig_to="):]
+					}
+				case 'r':
+					if relay == nil && bytes.HasPrefix(v, []byte("relay=")) {
+						relay = v[len("relay="):]
+					}
+				case 'd':
+					if dsn == nil && bytes.HasPrefix(v, []byte("dsn=")) {
+						dsn = v[len("dsn="):]
+					}
+				}
+			}
+			if bytes.HasPrefix(after[j+2:], []byte("status=")) {
+				si = j
+				break words
+			}
+			start = j + 2
+		}
+	}
 	if si < 0 {
 		return fmt.Errorf("%w: to= without status= (truncated line?)", parser.ErrMalformed)
 	}
 	if len(bytes.TrimSpace(to)) == 0 {
 		return parser.ErrNoRecipient
 	}
-	head, tail := after[:si+2], after[si+len(", status="):]
+	tail := after[si+len(", status="):]
 	word := tail
 	var text []byte
 	if sp := bytes.IndexByte(tail, ' '); sp >= 0 {
@@ -275,46 +376,8 @@ func (r *Reader) delivery(c *lineCtx, qid, rest []byte) error {
 		}
 		return fmt.Errorf("%w: unknown status=%.20q", parser.ErrMalformed, word)
 	}
-	ev := parser.Event{
-		Source:    r.src,
-		Line:      r.line,
-		Time:      c.h.ts.time(r.loc),
-		QueueID:   string(qid),
-		Recipient: c.addr(to),
-		Status:    st,
-		Text:      c.str(text),
-	}
-	if o := field(head, ", orig_to="); o != nil {
-		o, _ = addrField(o)
-		ev.OrigRecipient = c.addr(o)
-	}
-	ev.RemoteMTA = relayHost(c, field(head, ", relay="))
-	reply := remoteReply(ev.Text)
-	ev.Code = smtpcode.FindReply(reply)
-	if d := field(head, ", dsn="); len(d) > 0 {
-		ev.Enhanced = c.str(d)
-	} else if ev.Code != 0 {
-		ev.Enhanced = smtpcode.FindEnhanced(reply, byte('0'+ev.Code/100))
-	}
-	ev.Command = smtpcode.Stage(ev.Text)
-	ev.Forward = parser.ForwardAddress(ev.Code, ev.Enhanced, reply, ev.Recipient)
-
-	e := r.queue.get(qid)
-	if e != nil {
-		ev.Sender, ev.MessageID = e.sender, e.msgID
-	}
-	switch st {
-	case parser.StatusDeferred:
-		if e == nil {
-			e = r.queue.getOrCreate(qid)
-		}
-		e.deferred(&ev)
-	case parser.StatusSent, parser.StatusBounced, parser.StatusExpired:
-		if e != nil {
-			e.done(ev.Recipient, ev.OrigRecipient)
-		}
-	}
-	r.pending = append(r.pending, ev)
+	rec.kind, rec.qid, rec.status = recDelivery, qid, st
+	rec.to, rec.orig, rec.relay, rec.dsn, rec.text = to, orig, relay, dsn, text
 	return nil
 }
 
@@ -344,24 +407,24 @@ func isProbe(word []byte) bool {
 }
 
 // relayHost returns the host of relay=HOST[IP]:PORT, the IP when there is
-// no host name, "" for relay=none, and other values (local, virtual, a pipe
-// transport name) as they are.
-func relayHost(c *lineCtx, v []byte) string {
+// no host name, nil for relay=none, and other values (local, virtual, a
+// pipe transport name) as they are.
+func relayHost(v []byte) []byte {
 	if len(v) == 0 || string(v) == "none" {
-		return ""
+		return nil
 	}
 	i := bytes.IndexByte(v, '[')
 	if i < 0 {
-		return c.str(v)
+		return v
 	}
 	if i == 0 {
 		ip := v[1:]
 		if j := bytes.IndexByte(ip, ']'); j >= 0 {
 			ip = ip[:j]
 		}
-		return c.str(ip)
+		return ip
 	}
-	return c.str(v[:i])
+	return v[:i]
 }
 
 // remoteReply returns the part of a delivery text that is the remote
@@ -370,11 +433,27 @@ func relayHost(c *lineCtx, v []byte) string {
 // Otherwise it is "": local texts ("Host or domain name not found ...")
 // carry no reply code.
 func remoteReply(text string) string {
-	if i := strings.Index(text, " said: "); i >= 0 {
-		return text[i+len(" said: "):]
+	// Both phrases end in ": ": visit the colons only. The first " said: "
+	// wins over any "refused to talk to me: ".
+	refused := -1
+	for i := 0; i < len(text); {
+		j := strings.IndexByte(text[i:], ':')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		if i >= len(text) || text[i] != ' ' {
+			continue
+		}
+		if i >= len(" said:") && text[i-len(" said:"):i] == " said:" {
+			return text[i+1:]
+		}
+		if refused < 0 && i >= len("refused to talk to me:") && text[i-len("refused to talk to me:"):i] == "refused to talk to me:" {
+			refused = i + 1
+		}
 	}
-	if i := strings.Index(text, "refused to talk to me: "); i >= 0 {
-		return text[i+len("refused to talk to me: "):]
+	if refused >= 0 {
+		return text[refused:]
 	}
 	if len(text) >= 3 && (text[0] == '2' || text[0] == '4' || text[0] == '5') && isDigit(text[1]) && isDigit(text[2]) {
 		return text
@@ -382,37 +461,29 @@ func remoteReply(text string) string {
 	return ""
 }
 
-// expire queues one StatusExpired event per recipient of qid still
-// deferred, with its last deferral's details.
-func (r *Reader) expire(c *lineCtx, qid, sender []byte) {
-	e := r.queue.get(qid)
-	if e == nil || len(e.open) == 0 {
-		r.stats.ExpiredWithoutRecipients++
-		return
+// stageCommand maps an smtpd reject stage to Event.Command.
+func stageCommand(stage []byte) string {
+	switch string(stage) {
+	case "CONNECT":
+		return "CONN"
+	case "EHLO", "HELO":
+		return "EHLO"
+	case "STARTTLS":
+		return "STARTTLS"
+	case "MAIL":
+		return "MAIL"
+	case "RCPT":
+		return "RCPT"
+	case "DATA", "BDAT", "END-OF-MESSAGE":
+		return "DATA"
 	}
-	if !sameSender(e.sender, sender) {
-		e.sender = senderString(c, sender)
-	}
-	t := c.h.ts.time(r.loc)
-	for _, ev := range e.open {
-		ev.Status = parser.StatusExpired
-		ev.Line, ev.Time = r.line, t
-		ev.Sender, ev.MessageID = e.sender, e.msgID
-		r.pending = append(r.pending, ev)
-	}
-	clear(e.open)
-	e.open = e.open[:0]
+	return ""
 }
 
-// stageCommands maps an smtpd reject stage to Event.Command.
-var stageCommands = map[string]string{
-	"CONNECT": "CONN", "EHLO": "EHLO", "HELO": "EHLO", "STARTTLS": "STARTTLS",
-	"MAIL": "MAIL", "RCPT": "RCPT", "DATA": "DATA", "BDAT": "DATA", "END-OF-MESSAGE": "DATA",
-}
-
-// reject parses "STAGE from CLIENT: TEXT; from=<S> to=<R> proto=... helo=<H>"
-// (smtpd, cleanup milters; postscreen separates the key-values with ", ").
-func (r *Reader) reject(c *lineCtx, qid, b []byte) (bool, error) {
+// scanReject parses "STAGE from CLIENT: TEXT; from=<S> to=<R> proto=...
+// helo=<H>" (smtpd, cleanup milters; postscreen separates the key-values
+// with ", ") into rec.
+func (r *Reader) scanReject(rec *record, qid, b []byte) (bool, error) {
 	sp := bytes.Index(b, []byte(" from "))
 	if sp <= 0 {
 		return true, fmt.Errorf("%w: reject without \" from CLIENT\"", parser.ErrMalformed)
@@ -428,33 +499,12 @@ func (r *Reader) reject(c *lineCtx, qid, b []byte) (bool, error) {
 		r.stats.RejectsWithoutRecipient++
 		return true, nil
 	}
-	ev := parser.Event{
-		Source:    r.src,
-		Line:      r.line,
-		Time:      c.h.ts.time(r.loc),
-		Recipient: c.addr(to),
-		Status:    parser.StatusRejected,
-		Text:      c.str(text),
-		RemoteMTA: c.str(client),
-		Command:   stageCommands[string(stage)],
-	}
-	if string(qid) != "NOQUEUE" {
-		ev.QueueID = string(qid)
-		if e := r.queue.get(qid); e != nil {
-			ev.Sender, ev.MessageID = e.sender, e.msgID
-		}
-	}
+	rec.kind, rec.qid, rec.isNoQueue = recReject, qid, string(qid) == "NOQUEUE"
+	rec.to, rec.text, rec.client, rec.command = to, text, client, stageCommand(stage)
+	rec.hasFrom, rec.sender = false, nil
 	if i := bytes.Index(kv, []byte("from=<")); i >= 0 && (i == 0 || kv[i-1] == ' ') {
-		ev.Sender = senderString(c, kvAddr(kv[i:], "from=<"))
+		rec.hasFrom, rec.sender = true, kvAddr(kv[i:], "from=<")
 	}
-	ev.Code = smtpcode.FindReply(ev.Text)
-	var class byte
-	if ev.Code != 0 {
-		class = byte('0' + ev.Code/100)
-	}
-	ev.Enhanced = smtpcode.FindEnhanced(ev.Text, class)
-	ev.Forward = parser.ForwardAddress(ev.Code, ev.Enhanced, ev.Text, ev.Recipient)
-	r.pending = append(r.pending, ev)
 	return true, nil
 }
 
@@ -488,16 +538,34 @@ func splitClient(b []byte) (client, rest []byte, ok bool) {
 	return host, rest[2:], true
 }
 
-// kvMarkers start the key-value tail of a reject line.
-var kvMarkers = [][]byte{[]byte("; from=<"), []byte("; to=<"), []byte("; proto="), []byte("; helo=<")}
+// kvMarkers start the key-value tail of a reject line, after "; ".
+var kvMarkers = [...]string{"from=<", "to=<", "proto=", "helo=<"}
 
 // splitKV splits the reply text from the key-value tail at the last
 // "; from=<" (or to=, proto=, helo=): the text itself may contain "; ".
+// When the markers' last occurrences differ, the earliest of them wins.
 func splitKV(b []byte) (text, kv []byte) {
 	at := -1
-	for _, m := range kvMarkers {
-		if i := bytes.LastIndex(b, m); i >= 0 && (at < 0 || i < at) {
-			at = i
+	var seen [len(kvMarkers)]bool
+	left := len(kvMarkers)
+	// Visit the "; " from the end; the first time a marker follows one is
+	// its last occurrence.
+	for end := len(b); left > 0; {
+		i := bytes.LastIndexByte(b[:end], ';')
+		if i < 0 {
+			break
+		}
+		end = i
+		if i+1 >= len(b) || b[i+1] != ' ' {
+			continue
+		}
+		rest := b[i+2:]
+		for k, m := range kvMarkers {
+			if !seen[k] && len(rest) >= len(m) && string(rest[:len(m)]) == m {
+				seen[k] = true
+				left--
+				at = i // visiting from the end: i only decreases
+			}
 		}
 	}
 	if at < 0 {

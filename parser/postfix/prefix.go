@@ -2,6 +2,8 @@ package postfix
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"time"
 )
 
@@ -15,12 +17,41 @@ type stamp struct {
 }
 
 // time returns the stamp as a UTC time; loc is the zone of unzoned stamps.
+// Zoned stamps and UTC ones are computed without time.Date's zone lookup.
 func (s *stamp) time(loc *time.Location) time.Time {
-	if s.zoned {
-		t := time.Date(s.year, time.Month(s.month), s.day, s.hour, s.min, s.sec, s.nsec, time.UTC)
-		return t.Add(-time.Duration(s.offset) * time.Second)
+	if s.zoned || loc == time.UTC {
+		return time.Unix(s.unix(), int64(s.nsec)).UTC()
 	}
 	return time.Date(s.year, time.Month(s.month), s.day, s.hour, s.min, s.sec, s.nsec, loc).UTC()
+}
+
+// unix returns the stamp in seconds since 1970 UTC; an unzoned stamp is
+// read as UTC (the log clock of the queue table needs no zone). Fields out
+// of range (Feb 31, second 60) carry over as time.Date does.
+func (s *stamp) unix() int64 {
+	days := daysFromCivil(s.year, s.month, s.day)
+	return days*86400 + int64(s.hour*3600+s.min*60+s.sec-s.offset)
+}
+
+// daysFromCivil returns the number of days from 1970-01-01 to y-m-d in the
+// proleptic Gregorian calendar (H. Hinnant's algorithm); m is 1 to 12, d
+// may exceed the month's length and counts on.
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400 // [0, 399]
+	mp := m - 3        // March is 0
+	if mp < 0 {
+		mp += 12
+	}
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 // header is what precedes the payload: time, tag and the payload itself.
@@ -71,13 +102,13 @@ func (r *Reader) splitLine(line []byte, h *header) bool {
 // splitHostTag reads "HOST TAG: PAYLOAD" or "TAG: PAYLOAD" (Postfix's
 // maillog_file without a host name).
 func splitHostTag(rest []byte, h *header) bool {
-	sp := bytes.IndexByte(rest, ' ')
+	sp := indexSpace(rest)
 	if sp <= 0 {
 		return false
 	}
 	if rest[sp-1] != ':' { // a host name, the tag follows
 		rest = rest[sp+1:]
-		if sp = bytes.IndexByte(rest, ' '); sp <= 0 {
+		if sp = indexSpace(rest); sp <= 0 {
 			// A tag at the end of the line has no payload.
 			return false
 		}
@@ -97,10 +128,41 @@ func splitHostTag(rest []byte, h *header) bool {
 	return true
 }
 
+// indexSpace is bytes.IndexByte(b, ' ') for the short words of a header
+// (host, tag).
+func indexSpace(b []byte) int { return indexNear(b, ' ') }
+
+// indexNear is bytes.IndexByte for a byte expected within the next few
+// dozen: eight bytes a step without a call, then IndexByte past the first
+// 64.
+func indexNear(b []byte, c byte) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	pat := lo * uint64(c)
+	i := 0
+	for ; i+8 <= len(b) && i < 64; i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:]) ^ pat // c is now a zero byte
+		if z := (w - lo) &^ w & hi; z != 0 {
+			return i + bits.TrailingZeros64(z)/8 // the lowest flag is exact
+		}
+	}
+	if i < 64 {
+		for ; i < len(b); i++ {
+			if b[i] == c {
+				return i
+			}
+		}
+		return -1
+	}
+	if j := bytes.IndexByte(b[i:], c); j >= 0 {
+		return i + j
+	}
+	return -1
+}
+
 // stripSolarisID removes the "[ID 197553 mail.info] " Solaris syslogd puts
 // after the tag.
 func stripSolarisID(p []byte) []byte {
-	if bytes.HasPrefix(p, []byte("[ID ")) {
+	if len(p) > 0 && p[0] == '[' && bytes.HasPrefix(p, []byte("[ID ")) {
 		if i := bytes.Index(p, []byte("] ")); i > 0 {
 			return p[i+2:]
 		}
@@ -114,6 +176,10 @@ func stripSolarisID(p []byte) []byte {
 // order and changes nothing but its own year.
 func (r *Reader) setYear(s *stamp) {
 	m := time.Month(s.month)
+	if m == r.lastMonth && r.year != 0 { // the common case: same month
+		s.year = r.year
+		return
+	}
 	if r.year == 0 {
 		r.year = r.optYear
 		if r.year == 0 {
@@ -141,7 +207,36 @@ func (r *Reader) setYear(s *stamp) {
 	}
 }
 
-var months = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+// month returns the number of the English month abbreviation b[:3], or 0.
+func month(b []byte) int {
+	switch uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2]) {
+	case 'J'<<16 | 'a'<<8 | 'n':
+		return 1
+	case 'F'<<16 | 'e'<<8 | 'b':
+		return 2
+	case 'M'<<16 | 'a'<<8 | 'r':
+		return 3
+	case 'A'<<16 | 'p'<<8 | 'r':
+		return 4
+	case 'M'<<16 | 'a'<<8 | 'y':
+		return 5
+	case 'J'<<16 | 'u'<<8 | 'n':
+		return 6
+	case 'J'<<16 | 'u'<<8 | 'l':
+		return 7
+	case 'A'<<16 | 'u'<<8 | 'g':
+		return 8
+	case 'S'<<16 | 'e'<<8 | 'p':
+		return 9
+	case 'O'<<16 | 'c'<<8 | 't':
+		return 10
+	case 'N'<<16 | 'o'<<8 | 'v':
+		return 11
+	case 'D'<<16 | 'e'<<8 | 'c':
+		return 12
+	}
+	return 0
+}
 
 // parseClassic parses "Mmm dd hh:mm:ss[.ffffff]" (day space- or
 // zero-padded, or one digit after one space) and returns its length, or 0.
@@ -149,13 +244,7 @@ func parseClassic(b []byte, s *stamp) int {
 	if len(b) < 14 || b[3] != ' ' {
 		return 0
 	}
-	mon := 0
-	for i, name := range months {
-		if b[0] == name[0] && b[1] == name[1] && b[2] == name[2] {
-			mon = i + 1
-			break
-		}
-	}
+	mon := month(b)
 	if mon == 0 {
 		return 0
 	}
@@ -186,10 +275,10 @@ func parseClock(b []byte, i int, s *stamp) int {
 	if len(b) < i+8 || b[i+2] != ':' || b[i+5] != ':' {
 		return 0
 	}
-	h, n1 := atoi(b, i, 2)
-	m, n2 := atoi(b, i+3, 2)
-	sec, n3 := atoi(b, i+6, 2)
-	if n1 != 2 || n2 != 2 || n3 != 2 || h > 23 || m > 59 || sec > 60 {
+	h, ok1 := d2(b, i)
+	m, ok2 := d2(b, i+3)
+	sec, ok3 := d2(b, i+6)
+	if !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || sec > 60 {
 		return 0
 	}
 	i += 8
@@ -221,12 +310,14 @@ func parseISO(b []byte, s *stamp) int {
 	if len(b) < 20 || b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != ' ') {
 		return 0
 	}
-	y, n1 := atoi(b, 0, 4)
-	mo, n2 := atoi(b, 5, 2)
-	d, n3 := atoi(b, 8, 2)
-	if n1 != 4 || n2 != 2 || n3 != 2 || mo < 1 || mo > 12 || d < 1 || d > 31 {
+	y1, ok1 := d2(b, 0)
+	y2, ok2 := d2(b, 2)
+	mo, ok3 := d2(b, 5)
+	d, ok4 := d2(b, 8)
+	if !ok1 || !ok2 || !ok3 || !ok4 || mo < 1 || mo > 12 || d < 1 || d > 31 {
 		return 0
 	}
+	y := y1*100 + y2
 	i := parseClock(b, 11, s)
 	if i == 0 || i >= len(b) {
 		return 0
@@ -308,6 +399,12 @@ func parse5424(line []byte, h *header) bool {
 	h.name = f[1]
 	h.payload = rest
 	return true
+}
+
+// d2 reads the two digits at b[i:i+2], which must be in range.
+func d2(b []byte, i int) (int, bool) {
+	hi, lo := b[i]-'0', b[i+1]-'0' // bytes below '0' wrap past 9
+	return int(hi)*10 + int(lo), hi <= 9 && lo <= 9
 }
 
 // atoi reads up to max digits at b[i:] and returns the value and the number

@@ -1,77 +1,161 @@
 package postfix
 
-import "bouncelens/parser"
+import (
+	"encoding/binary"
+	"math/bits"
+
+	"bouncelens/parser"
+)
 
 // entry is what is known about one open queue id.
 type entry struct {
+	qid    string         // the queue id: events share it
 	sender string         // qmgr from=; "<>" for the null sender
 	msgID  string         // cleanup message-id=, without <>
 	open   []parser.Event // last deferral of each recipient not yet final
-	seq    uint64         // creation number, to tell a reused id from its predecessor
+	hash   uint64         // qidHash(qid)
+	seq    uint64         // creation number, 0 once the entry ended: tells refs in order apart
+	last   int64          // log clock (Unix seconds) when a line last named the id
 }
 
-// deferred records ev as the latest deferral of its recipient.
-func (e *entry) deferred(ev *parser.Event) {
-	for i := range e.open {
-		if e.open[i].Recipient == ev.Recipient && e.open[i].OrigRecipient == ev.OrigRecipient {
-			e.open[i] = *ev
-			return
-		}
-	}
-	e.open = append(e.open, *ev)
-}
-
-// done forgets a recipient that reached a final status.
-func (e *entry) done(rcpt, orig string) {
+// find returns the index in e.open of the recipient, or -1.
+func (e *entry) find(rcpt, orig string) int {
 	for i := range e.open {
 		if e.open[i].Recipient == rcpt && e.open[i].OrigRecipient == orig {
-			e.open = append(e.open[:i], e.open[i+1:]...)
-			return
+			return i
 		}
 	}
+	return -1
 }
 
-// queueTable maps queue ids to entries. It holds at most max entries; when
-// full, the oldest (by creation) is dropped. Entries end at "removed".
+// queueTable maps queue ids to entries. An entry ends at "removed"; one
+// that no line named for the window (of log time) is dropped by sweep;
+// when the table holds max entries, the oldest (by creation) is dropped.
 //
-// TODO(issue 5): also drop entries not touched for a time window, so that a
-// queue id whose "removed" line is missing does not wait for the cap.
+// It is an open-addressing hash table (linear probing, deletion by
+// backward shift) on a multiplicative hash of the queue id: queue ids are
+// random, and a lookup costs a few loads and one comparison, less than a
+// Go map with its general-purpose hash.
 type queueTable struct {
-	m       map[string]*entry
-	order   []queueRef // creation order; may hold stale refs of removed entries
-	head    int        // first ref in order not yet evicted
+	m       []*entry // the slots: nil is empty; len is a power of two
+	shift   uint     // 64 - log2(len(m)): a hash's home slot is hash >> shift
+	n       int      // entries in slots
+	order   []queueRef
+	head    int // first ref in order not yet evicted
 	seq     uint64
 	max     int
 	evicted int
+	stale   int      // entries dropped by sweep
+	free    []*entry // finished entries, reused by getOrCreate
 }
 
+// queueRef is an entry in creation order; it is stale when the entry's seq
+// changed (the entry ended, and maybe serves another queue id now).
 type queueRef struct {
-	qid string
+	e   *entry
 	seq uint64
 }
 
+const (
+	minSlots = 1 << 10
+	maxFree  = 256 // bound of the free list of entries kept for reuse
+)
+
 func (q *queueTable) init(max int) {
-	q.m = make(map[string]*entry)
 	q.max = max
+	q.resize(minSlots)
+}
+
+// resize makes a table of size slots (a power of two) holding the live
+// entries.
+func (q *queueTable) resize(size int) {
+	old := q.m
+	q.m = make([]*entry, size)
+	q.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	for _, e := range old {
+		if e != nil {
+			q.place(e)
+		}
+	}
+}
+
+// home returns the first slot to probe for hash h.
+func (q *queueTable) home(h uint64) int { return int(h >> q.shift) }
+
+// place puts e in the first free slot from its home; e is not in the table.
+func (q *queueTable) place(e *entry) {
+	mask := len(q.m) - 1
+	i := q.home(e.hash)
+	for q.m[i] != nil {
+		i = (i + 1) & mask
+	}
+	q.m[i] = e
+}
+
+// qidHash hashes a queue id: its first and last eight bytes (or all of a
+// shorter one) and its length, mixed by a multiplication.
+func qidHash(b []byte) uint64 {
+	n := len(b)
+	x := uint64(n) << 56
+	if n >= 8 {
+		x ^= binary.LittleEndian.Uint64(b) ^ bits.RotateLeft64(binary.LittleEndian.Uint64(b[n-8:]), 29)
+	} else {
+		for _, c := range b {
+			x = x<<8 | uint64(c)
+		}
+	}
+	x *= 0x9E3779B97F4A7C15
+	return x ^ x>>31 ^ x<<33 // the high bits pick the slot: bring in the low ones
+}
+
+// lookup returns the slot of qid and its entry, or the empty slot where it
+// would go and nil.
+func (q *queueTable) lookup(qid []byte, h uint64) (int, *entry) {
+	mask := len(q.m) - 1
+	for i := q.home(h); ; i = (i + 1) & mask {
+		e := q.m[i]
+		if e == nil || e.hash == h && e.qid == string(qid) {
+			return i, e
+		}
+	}
 }
 
 // get returns the entry of qid, or nil. It does not allocate.
-func (q *queueTable) get(qid []byte) *entry { return q.m[string(qid)] }
+func (q *queueTable) get(qid []byte) *entry {
+	_, e := q.lookup(qid, qidHash(qid))
+	return e
+}
 
-// getOrCreate returns the entry of qid, creating it if needed.
-func (q *queueTable) getOrCreate(qid []byte) *entry {
-	if e := q.m[string(qid)]; e != nil {
+// getOrCreate returns the entry of qid, creating it if needed; now is the
+// log clock a new entry starts with.
+func (q *queueTable) getOrCreate(qid []byte, now int64) *entry {
+	h := qidHash(qid)
+	i, e := q.lookup(qid, h)
+	if e != nil {
 		return e
 	}
-	for len(q.m) >= q.max {
-		q.evictOldest()
+	if q.n >= q.max || 4*(q.n+1) > 3*len(q.m) {
+		for q.n >= q.max {
+			q.evictOldest()
+		}
+		if 4*(q.n+1) > 3*len(q.m) {
+			q.resize(2 * len(q.m))
+		}
+		i, _ = q.lookup(qid, h)
 	}
 	q.seq++
-	s := string(qid)
-	e := &entry{seq: q.seq}
-	q.m[s] = e
-	q.order = append(q.order, queueRef{s, q.seq})
-	if live := len(q.order) - q.head; live > 2*len(q.m)+1024 || q.head > 1024 && q.head > live {
+	if n := len(q.free); n > 0 {
+		e = q.free[n-1]
+		q.free[n-1] = nil
+		q.free = q.free[:n-1]
+	} else {
+		e = new(entry)
+	}
+	e.qid, e.hash, e.seq, e.last = string(qid), h, q.seq, now
+	q.m[i] = e
+	q.n++
+	q.order = append(q.order, queueRef{e, q.seq})
+	if live := len(q.order) - q.head; live > 2*q.n+1024 || q.head > 1024 && q.head > live {
 		q.compact()
 	}
 	return e
@@ -79,7 +163,54 @@ func (q *queueTable) getOrCreate(qid []byte) *entry {
 
 // remove ends qid's record.
 func (q *queueTable) remove(qid []byte) {
-	delete(q.m, string(qid))
+	if i, e := q.lookup(qid, qidHash(qid)); e != nil {
+		q.deleteAt(i)
+	}
+}
+
+// deleteAt empties slot i and moves later entries of its probe run back,
+// so that lookups need no tombstones; the entry is recycled.
+func (q *queueTable) deleteAt(i int) {
+	q.recycle(q.m[i])
+	q.n--
+	mask := len(q.m) - 1
+	for j := (i + 1) & mask; ; j = (j + 1) & mask {
+		e := q.m[j]
+		if e == nil {
+			break
+		}
+		// e may fill the hole at i unless its home lies cyclically in
+		// (i, j]: then it would become unreachable.
+		k := q.home(e.hash)
+		if i <= j && (k <= i || k > j) || i > j && k <= i && k > j {
+			q.m[i] = e
+			i = j
+		}
+	}
+	q.m[i] = nil
+}
+
+// recycle marks an ended entry (its refs in order become stale) and puts
+// it on the free list, without the strings and events it held.
+func (q *queueTable) recycle(e *entry) {
+	e.seq = 0
+	if len(q.free) >= maxFree || cap(e.open) > 64 {
+		return
+	}
+	clear(e.open)
+	*e = entry{open: e.open[:0]}
+	q.free = append(q.free, e)
+}
+
+// deleteEntry removes e, which is in the table.
+func (q *queueTable) deleteEntry(e *entry) {
+	mask := len(q.m) - 1
+	for i := q.home(e.hash); ; i = (i + 1) & mask {
+		if q.m[i] == e {
+			q.deleteAt(i)
+			return
+		}
+	}
 }
 
 func (q *queueTable) evictOldest() {
@@ -87,25 +218,54 @@ func (q *queueTable) evictOldest() {
 		ref := q.order[q.head]
 		q.order[q.head] = queueRef{}
 		q.head++
-		if e := q.m[ref.qid]; e != nil && e.seq == ref.seq {
-			delete(q.m, ref.qid)
+		if ref.e.seq == ref.seq {
+			q.deleteEntry(ref.e)
 			q.evicted++
 			return
 		}
 	}
 	// Unreachable while order holds a ref for every entry; stay safe.
-	for k := range q.m {
-		delete(q.m, k)
-		q.evicted++
-		return
+	for _, e := range q.m {
+		if e != nil {
+			q.deleteEntry(e)
+			q.evicted++
+			return
+		}
 	}
 }
 
-// compact drops the refs of entries that were removed, keeping order.
+// sweep drops the entries no line named since before the log clock cutoff:
+// a queue id whose "removed" line is missing (a log that starts or ends
+// mid-stream, a lost line) must not wait for the cap. Their deferred
+// recipients were returned as deferred events already. The table is
+// rebuilt, smaller when it emptied.
+func (q *queueTable) sweep(cutoff int64) {
+	dropped := 0
+	for i, e := range q.m {
+		if e != nil && e.last < cutoff {
+			q.m[i] = nil
+			q.recycle(e)
+			dropped++
+		}
+	}
+	if dropped == 0 {
+		return
+	}
+	q.stale += dropped
+	q.n -= dropped
+	size := len(q.m)
+	for size > minSlots && 8*q.n < size {
+		size /= 2
+	}
+	q.resize(size) // re-place the survivors: holes broke their probe runs
+	q.compact()
+}
+
+// compact drops the refs of entries that ended, keeping order.
 func (q *queueTable) compact() {
 	n := 0
 	for _, ref := range q.order[q.head:] {
-		if e := q.m[ref.qid]; e != nil && e.seq == ref.seq {
+		if ref.e.seq == ref.seq {
 			q.order[n] = ref
 			n++
 		}

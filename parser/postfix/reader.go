@@ -2,7 +2,6 @@ package postfix
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +16,10 @@ import (
 const (
 	DefaultMaxLineLength = 1 << 20 // bytes, without the line end
 	DefaultMaxQueueIDs   = 1 << 17 // open queue ids kept for correlation
+	// DefaultQueueWindow is longer than Postfix's default
+	// maximal_queue_lifetime (5 days): a message still queued keeps
+	// getting lines (qmgr "from=" on every retry) until it expires.
+	DefaultQueueWindow = 6 * 24 * time.Hour
 )
 
 // bufSize is the bufio.Reader size: lines up to this length are parsed in
@@ -48,8 +51,22 @@ type Options struct {
 	// MaxQueueIDs caps the number of queue ids whose sender, Message-ID and
 	// deferred recipients are remembered until their "removed" line. When
 	// the cap is reached the oldest entry is dropped (Stats.Evicted). Zero
-	// means DefaultMaxQueueIDs.
+	// means DefaultMaxQueueIDs. It is a last resort: QueueWindow normally
+	// keeps the table far smaller.
 	MaxQueueIDs int
+	// QueueWindow is how long, in log time, a queue id is remembered after
+	// the last line that named it when no "removed" line ends it (a log
+	// that starts or ends mid-stream, a lost line). Such an entry is then
+	// dropped as it is (Stats.Stale); its deferred recipients were
+	// returned as deferred events already. Log time is the latest time
+	// stamp read so far (classic stamps read as UTC for this); lines
+	// without one never drop anything. The table is checked when log time
+	// moved on by an eighth of the window and a few thousand lines (or a
+	// whole window) passed since the last check, so an idle entry may
+	// live up to about twice the window. Zero means DefaultQueueWindow;
+	// make it longer than Postfix's maximal_queue_lifetime, or the
+	// expiry of a long-deferred message finds no recipients.
+	QueueWindow time.Duration
 }
 
 // Stats counts what a Reader has read so far.
@@ -68,6 +85,9 @@ type Stats struct {
 
 	OpenQueueIDs int // queue ids currently remembered (not yet "removed")
 	Evicted      int // queue ids dropped because of Options.MaxQueueIDs
+	// Stale counts queue ids dropped after Options.QueueWindow without a
+	// line. (omitempty: JSON dumps of logs that drop none stay as before.)
+	Stale int `json:",omitempty"`
 }
 
 // Reader reads a Postfix log and returns its delivery events. It implements
@@ -90,8 +110,22 @@ type Reader struct {
 	now       func() time.Time
 	optYear   int
 
-	queue queueTable
-	stats Stats
+	queue  queueTable
+	intern interner
+	stats  Stats
+	rec    record // the current line's fields
+
+	// Log clock (Unix seconds) for QueueWindow, and the sweep schedule.
+	clock      int64
+	clockSet   bool
+	window     int64 // QueueWindow in seconds
+	sweepEvery int64 // log time between sweeps
+	lastSweep  int64 // clock at the last sweep
+	sweepLine  int   // line of the last sweep
+	// Day of the last stamp and its Unix seconds at midnight, so that the
+	// clock costs no calendar arithmetic for most lines.
+	dayYear, dayMonth, dayDay int
+	dayBase                   int64
 }
 
 var _ parser.Reader = (*Reader)(nil)
@@ -121,6 +155,12 @@ func NewReader(r io.Reader, source string, opts Options) *Reader {
 		max = DefaultMaxQueueIDs
 	}
 	rd.queue.init(max)
+	window := opts.QueueWindow
+	if window <= 0 {
+		window = DefaultQueueWindow
+	}
+	rd.window = max64(int64(window/time.Second), 1)
+	rd.sweepEvery = max64(rd.window/8, 1)
 	rd.stats.Skipped = make(map[error]int)
 	return rd
 }
@@ -133,8 +173,9 @@ func NewReader(r io.Reader, source string, opts Options) *Reader {
 func (r *Reader) Next() (parser.Event, error) {
 	for {
 		if r.head < len(r.pending) {
+			// The slot is not cleared: append overwrites it, and until
+			// then it keeps at most cap(r.pending) events' strings alive.
 			ev := r.pending[r.head]
-			r.pending[r.head] = parser.Event{}
 			r.head++
 			if r.head == len(r.pending) {
 				r.pending, r.head = r.pending[:0], 0
@@ -147,7 +188,9 @@ func (r *Reader) Next() (parser.Event, error) {
 		}
 		line, err := r.readLine()
 		if err == nil {
-			err = r.parseLine(line)
+			if err = r.scanLine(line, &r.rec); err == nil {
+				r.apply(&r.rec)
+			}
 		}
 		if err != nil {
 			var perr *parser.Error
@@ -165,8 +208,9 @@ func (r *Reader) Next() (parser.Event, error) {
 func (r *Reader) Stats() Stats {
 	st := r.stats
 	st.Skipped = maps.Clone(r.stats.Skipped)
-	st.OpenQueueIDs = len(r.queue.m)
+	st.OpenQueueIDs = r.queue.n
 	st.Evicted = r.queue.evicted
+	st.Stale = r.queue.stale
 	return st
 }
 
@@ -255,15 +299,9 @@ func trimEOL(b []byte) []byte {
 	return b
 }
 
-// isBinary reports whether line is not text: it has a NUL byte, or more than
-// a quarter of it is control bytes or invalid UTF-8.
-func isBinary(line []byte) bool {
-	if bytes.IndexByte(line, 0) >= 0 {
-		return true
-	}
-	if utf8.Valid(line) {
-		return false
-	}
+// mostlyBad reports whether more than a quarter of line, which is not
+// valid UTF-8, is control bytes or invalid UTF-8: then it is not text.
+func mostlyBad(line []byte) bool {
 	bad := 0
 	for i := 0; i < len(line); {
 		c := line[i]
@@ -281,4 +319,11 @@ func isBinary(line []byte) bool {
 		i += n
 	}
 	return bad*4 > len(line)
+}
+
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
 }
