@@ -5,7 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
+
+	"github.com/klauspost/compress/s2"
 
 	"bouncelens/classify"
 	"bouncelens/parser"
@@ -29,13 +32,178 @@ import (
 //	           first ts | last ts | last id | LastStatus | LastCode |
 //	           LastEnhanced | LastReason | LastClass | LastAction | LastText |
 //	           Forward | forward ts | forward id
-//	count:     N uint64 big-endian
+//	rcpt v2:   v1 with 2 as version byte, then dropped uvarint | n uvarint |
+//	           n × (hour uvarint | seq uvarint | part uvarint): the blocks
+//	           holding the address's events, newest last, at most maxRefs
+//	           (dropped counts the oldest ones that no longer fit)
+//	block v1:  1 | n uvarint | n × (ts uint64 | id | length uvarint | event v2)
+//	block v2:  2 | S2 (github.com/klauspost/compress/s2) block encoding of
+//	           what follows the version byte in v1; the Writer writes v2
+//	fprint:    n × (ts uint64 | id), sorted; n = length / 24
 //	schema:    version uint16 big-endian
+//
+// Values of count and rcpt keys are double-buffered:
+//
+//	count:     seq uint64 | N uint64 | prev N uint64
+//	rcpt:      seq uint64 | length uvarint | rcpt v2 | prev rcpt v2
+//
+// seq is the checkpoint that wrote the value. A reader takes the current
+// value (N, or the first rcpt) if seq is committed, else the previous one
+// (an empty previous rcpt or a zero N: no such key). A writer starts from
+// that resolved value and writes (its seq, new, resolved).
 const (
 	eventCodecV1 = 1
 	eventCodecV2 = 2
 	rcptCodecV1  = 1
+	rcptCodecV2  = 2
+	blockCodecV1 = 1
+	blockCodecS2 = 2
 )
+
+// fpLen is the size of one (ts, id) pair in a fingerprint block.
+const fpLen = tsLen + idLen
+
+// maxRefs caps the block refs kept per recipient for History.
+const maxRefs = 1024
+
+// blockRef names one event block (see keys.go).
+type blockRef struct {
+	hour uint32
+	seq  uint64
+	part uint16
+}
+
+// commitState says which checkpoints are committed (see doc.go).
+type commitState struct {
+	commit  uint64   // last committed seq
+	next    uint64   // next seq to use
+	aborted []uint64 // sorted
+}
+
+// visible reports whether what checkpoint seq wrote is committed.
+func (c *commitState) visible(seq uint64) bool {
+	if seq == 0 || seq > c.commit {
+		return false
+	}
+	_, found := slices.BinarySearch(c.aborted, seq)
+	return !found
+}
+
+func encodeCount(seq, cur, prev uint64) []byte {
+	b := make([]byte, 0, 24)
+	b = binary.BigEndian.AppendUint64(b, seq)
+	b = binary.BigEndian.AppendUint64(b, cur)
+	return binary.BigEndian.AppendUint64(b, prev)
+}
+
+// resolveCount returns the visible N of a count value.
+func (c *commitState) resolveCount(v []byte) (uint64, error) {
+	if len(v) != 24 {
+		return 0, fmt.Errorf("%w: counter of %d bytes", errBadValue, len(v))
+	}
+	if c.visible(binary.BigEndian.Uint64(v)) {
+		return binary.BigEndian.Uint64(v[8:]), nil
+	}
+	return binary.BigEndian.Uint64(v[16:]), nil
+}
+
+func wrapRcpt(seq uint64, cur, prev []byte) []byte {
+	b := make([]byte, 0, 8+binary.MaxVarintLen64+len(cur)+len(prev))
+	b = binary.BigEndian.AppendUint64(b, seq)
+	b = binary.AppendUvarint(b, uint64(len(cur)))
+	b = append(b, cur...)
+	return append(b, prev...)
+}
+
+// resolveRcpt returns the visible encoded state of a rcpt value (it
+// aliases v); empty means no recipient.
+func (c *commitState) resolveRcpt(v []byte) ([]byte, error) {
+	if len(v) < 9 {
+		return nil, fmt.Errorf("%w: recipient value of %d bytes", errBadValue, len(v))
+	}
+	seq := binary.BigEndian.Uint64(v)
+	n, k := binary.Uvarint(v[8:])
+	if k <= 0 || n > uint64(len(v)-8-k) {
+		return nil, fmt.Errorf("%w: recipient value length", errBadValue)
+	}
+	cur := v[8+k:]
+	if c.visible(seq) {
+		return cur[:n], nil
+	}
+	return cur[n:], nil
+}
+
+// encodeFprints encodes sorted (ts, id) pairs.
+func encodeFprints(fps []fprint) []byte {
+	b := make([]byte, 0, len(fps)*fpLen)
+	for _, f := range fps {
+		b = binary.BigEndian.AppendUint64(b, f.ts)
+		b = append(b, f.id[:]...)
+	}
+	return b
+}
+
+// decodeFprints calls fn for each pair of a fingerprint block.
+func decodeFprints(v []byte, fn func(ts uint64, id *[16]byte)) error {
+	if len(v)%fpLen != 0 {
+		return fmt.Errorf("%w: fingerprint block of %d bytes", errBadValue, len(v))
+	}
+	for ; len(v) > 0; v = v[fpLen:] {
+		fn(binary.BigEndian.Uint64(v), (*[16]byte)(v[tsLen:fpLen]))
+	}
+	return nil
+}
+
+// fprint is an event's place in the store: its time and id.
+type fprint struct {
+	ts uint64
+	id [16]byte
+}
+
+func (a fprint) compare(b fprint) int {
+	if a.ts != b.ts {
+		if a.ts < b.ts {
+			return -1
+		}
+		return 1
+	}
+	return bytes.Compare(a.id[:], b.id[:])
+}
+
+// decodeBlock calls fn for each record of an event block (v1 or v2), in
+// stored order, with the record's encoding (event v2; it aliases v or a
+// buffer of decodeBlock's, valid during fn only).
+func decodeBlock(v []byte, fn func(fp fprint, rec []byte) error) error {
+	d := dec{b: v}
+	switch ver := d.u8(); {
+	case d.err != nil:
+	case ver == blockCodecS2:
+		raw, err := s2.Decode(nil, d.b)
+		if err != nil {
+			return fmt.Errorf("%w: block: %v", errBadValue, err)
+		}
+		d.b = raw
+	case ver != blockCodecV1:
+		return fmt.Errorf("%w: block encoding version %d", errBadValue, ver)
+	}
+	n := d.uvar()
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		var fp fprint
+		fp.ts = d.u64()
+		fp.id = d.id()
+		l := d.uvar()
+		if d.err != nil || l > uint64(len(d.b)) {
+			d.fail()
+			break
+		}
+		rec := d.b[:l]
+		d.b = d.b[l:]
+		if err := fn(fp, rec); err != nil {
+			return err
+		}
+	}
+	return d.done()
+}
 
 var errBadValue = errors.New("malformed value")
 
@@ -46,9 +214,17 @@ func (e *enc) uvar(v uint64)          { e.b = binary.AppendUvarint(e.b, v) }
 func (e *enc) svar(v int64)           { e.b = binary.AppendVarint(e.b, v) }
 func (e *enc) u64(v uint64)           { e.b = binary.BigEndian.AppendUint64(e.b, v) }
 func (e *enc) id(v [16]byte)          { e.b = append(e.b, v[:]...) }
-func (e *enc) str(s string)           { e.uvar(uint64(len(s))); e.b = append(e.b, s...) }
 func (e *enc) int(v int)              { e.svar(int64(v)) }
 func (e *enc) status(s parser.Status) { e.u8(uint8(s)) }
+
+func (e *enc) str(s string) {
+	if len(s) < 0x80 { // the one-byte uvarint, inline
+		e.b = append(e.b, byte(len(s)))
+	} else {
+		e.uvar(uint64(len(s)))
+	}
+	e.b = append(e.b, s...)
+}
 
 // dec reads what enc wrote. After the first error every read returns a
 // zero value; check err once at the end.
@@ -230,6 +406,8 @@ type rcptState struct {
 	lastID  [16]byte
 	fwdTS   uint64
 	fwdID   [16]byte
+	refs    []blockRef // blocks with events of the address, newest last
+	dropped uint64     // refs dropped to keep at most maxRefs
 }
 
 // later reports whether (ts1, id1) sorts after (ts2, id2).
@@ -284,10 +462,13 @@ func (s *rcptState) fill() {
 	}
 }
 
-func (s *rcptState) encode(b []byte) []byte {
+func (s *rcptState) encode(b []byte) []byte { return s.encodeVersion(b, rcptCodecV2) }
+
+// encodeVersion encodes s as rcpt v1 (for tests of the migration) or v2.
+func (s *rcptState) encodeVersion(b []byte, version uint8) []byte {
 	e := enc{b}
 	r := &s.r
-	e.u8(rcptCodecV1)
+	e.u8(version)
 	e.uvar(r.Events)
 	n := 0
 	for _, c := range r.ByStatus {
@@ -316,12 +497,22 @@ func (s *rcptState) encode(b []byte) []byte {
 	e.str(r.Forward)
 	e.u64(s.fwdTS)
 	e.id(s.fwdID)
+	if version >= rcptCodecV2 {
+		e.uvar(s.dropped)
+		e.uvar(uint64(len(s.refs)))
+		for _, ref := range s.refs {
+			e.uvar(uint64(ref.hour))
+			e.uvar(ref.seq)
+			e.uvar(uint64(ref.part))
+		}
+	}
 	return e.b
 }
 
 func decodeRcpt(addr string, b []byte) (rcptState, error) {
 	d := dec{b: b}
-	if v := d.u8(); d.err == nil && v != rcptCodecV1 {
+	v := d.u8()
+	if d.err == nil && v != rcptCodecV1 && v != rcptCodecV2 {
 		return rcptState{}, fmt.Errorf("%w: recipient encoding version %d", errBadValue, v)
 	}
 	var s rcptState
@@ -350,6 +541,23 @@ func decodeRcpt(addr string, b []byte) (rcptState, error) {
 	r.Forward = d.str()
 	s.fwdTS = d.u64()
 	s.fwdID = d.id()
+	if v >= rcptCodecV2 {
+		s.dropped = d.uvar()
+		n := d.uvar()
+		if n > maxRefs {
+			d.fail()
+		}
+		if n > 0 && d.err == nil {
+			s.refs = make([]blockRef, n)
+			for i := range s.refs {
+				h, seq, p := d.uvar(), d.uvar(), d.uvar()
+				if h > 1<<32-1 || p > 1<<16-1 {
+					d.fail()
+				}
+				s.refs[i] = blockRef{hour: uint32(h), seq: seq, part: uint16(p)}
+			}
+		}
+	}
 	if err := d.done(); err != nil {
 		return rcptState{}, err
 	}

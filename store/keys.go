@@ -12,25 +12,43 @@ import (
 	"bouncelens/parser"
 )
 
-// Key layout. Byte 0 is the kind. Integers are big-endian, so byte order is
-// numeric order and a prefix scan is a range. A variable-length string comes
-// last, or is followed by 0x00 (addresses and domains never contain it; a
-// stray 0x00 is dropped before a string goes into a key).
+// Key layout (schema 2). Byte 0 is the kind. Integers are big-endian, so
+// byte order is numeric order and a prefix scan is a range. A
+// variable-length string comes last, or is followed by 0x00 (addresses and
+// domains never contain it; a stray 0x00 is dropped before a string goes
+// into a key).
 //
 //	meta   0x00 name                                       -> see below
-//	event  0x01 ts uint64 | id [16]byte                    -> encoded Record (codec.go)
 //	count  0x02 day uint32 | domain 0x00 | status uint8 | reason uint8 |
-//	            class uint8 | code uint16 | enhanced       -> N uint64
-//	rcpt   0x03 address                                    -> encoded recipient state (codec.go)
-//	hist   0x04 address 0x00 | ts uint64 | id [16]byte     -> empty
+//	            class uint8 | code uint16 | enhanced       -> seq | N | prevN (codec.go)
+//	rcpt   0x03 address                                    -> seq | state | prev state (codec.go)
+//	block  0x05 hour uint32 | seq uint64 | part uint16     -> event block (codec.go)
+//	fprint 0x06 hour uint32 | seq uint64                   -> fingerprint block (codec.go)
 //
-// Meta keys: "schema" -> uint16 schema version (schemaVersion).
+// Kinds 0x01 (event: ts | id -> record) and 0x04 (hist: address 0x00 | ts |
+// id) are schema 1; Open migrates them away (store.go).
+//
+// Meta keys: "schema" -> uint16 schema version (schemaVersion); "commit" ->
+// uint64, the last committed checkpoint seq (0: none); "next" -> uint64, the
+// next seq to use (a checkpoint writes next = seq+1 before anything else, so
+// next-1 > commit means a checkpoint was started and not committed);
+// "aborted" -> sorted uint64 seqs that were started and never committed;
+// "user/" name -> a value stored by Writer.CommitWith.
 //
 // ts is an event time: 0 when the event has no time (zero time.Time),
 // otherwise UnixNano as uint64 with the sign bit flipped (so negative times
 // sort before positive ones), clamped to [1, MaxUint64]. The event id is
-// Fingerprint, which hashes the exact time too, so the same event always
-// gets the same event key: "is it stored?" is one Get.
+// Fingerprint, which hashes the exact time too.
+//
+// hour is derived from ts: 0 for events without a time or before 1970,
+// otherwise hours since 1970-01-01 plus one. Events are stored in blocks:
+// the new events of one hour in one checkpoint (seq), in parts of at most
+// blockRecords records, each part sorted by (ts, id) (parts of one
+// checkpoint are not ordered relative to one another). The fingerprint
+// block of (hour, seq) lists the (ts, id) of all the events in those parts,
+// sorted, so that dedup loads an hour's ids without decoding records. Block
+// and fingerprint keys of a seq that is not committed (seq > commit, or in
+// aborted) are invisible to every reader.
 //
 // day is a UTC calendar day: 0 for events without a time (or before 1970),
 // otherwise days since 1970-01-01 plus one.
@@ -41,13 +59,19 @@ import (
 // code clamped to [0, 65535]; enhanced is the enhanced status code as
 // written, at most maxEnhanced bytes.
 //
-// hist keys index events by recipient for History, oldest first.
+// Count and rcpt values are double-buffered: (seq, cur, prev). A reader
+// takes cur if seq is committed, else prev; see codec.go and doc.go.
+//
+// History uses the block refs (hour, seq, part) kept in each recipient's
+// state, newest last, at most maxRefs (older ones are dropped and counted).
 const (
-	kindMeta  byte = 0x00
-	kindEvent byte = 0x01
-	kindCount byte = 0x02
-	kindRcpt  byte = 0x03
-	kindHist  byte = 0x04
+	kindMeta   byte = 0x00
+	kindEvent  byte = 0x01 // schema 1 only
+	kindCount  byte = 0x02
+	kindRcpt   byte = 0x03
+	kindHist   byte = 0x04 // schema 1 only
+	kindBlock  byte = 0x05
+	kindFprint byte = 0x06
 )
 
 // Limits on strings inside keys; Badger refuses keys over 65000 bytes.
@@ -58,12 +82,60 @@ const (
 )
 
 const (
-	tsLen  = 8
-	idLen  = 16
-	dayLen = 4
+	tsLen   = 8
+	idLen   = 16
+	dayLen  = 4
+	hourLen = 4
+	seqLen  = 8
+	partLen = 2
 )
 
-var metaSchema = []byte{kindMeta, 's', 'c', 'h', 'e', 'm', 'a'}
+var (
+	metaSchema  = []byte{kindMeta, 's', 'c', 'h', 'e', 'm', 'a'}
+	metaCommit  = []byte{kindMeta, 'c', 'o', 'm', 'm', 'i', 't'}
+	metaNext    = []byte{kindMeta, 'n', 'e', 'x', 't'}
+	metaAborted = []byte{kindMeta, 'a', 'b', 'o', 'r', 't', 'e', 'd'}
+)
+
+// userMetaPrefix prefixes the names given to Writer.CommitWith.
+const userMetaPrefix = "user/"
+
+func userMetaKey(name string) []byte {
+	return append([]byte{kindMeta}, userMetaPrefix+name...)
+}
+
+const nanosPerHour = 3600 * 1e9
+
+// hourOfTS returns the hour of an event key ts (see the key layout).
+func hourOfTS(ts uint64) uint32 {
+	if ts < 1<<63 { // undated, or before 1970
+		return 0
+	}
+	h := (ts-1<<63)/nanosPerHour + 1
+	if h > 1<<32-1 {
+		h = 1<<32 - 1
+	}
+	return uint32(h)
+}
+
+func blockKey(hour uint32, seq uint64, part uint16) []byte {
+	k := make([]byte, 0, 1+hourLen+seqLen+partLen)
+	k = append(k, kindBlock)
+	k = binary.BigEndian.AppendUint32(k, hour)
+	k = binary.BigEndian.AppendUint64(k, seq)
+	return binary.BigEndian.AppendUint16(k, part)
+}
+
+func fprintKey(hour uint32, seq uint64) []byte {
+	k := make([]byte, 0, 1+hourLen+seqLen)
+	k = append(k, kindFprint)
+	k = binary.BigEndian.AppendUint32(k, hour)
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+func hourPrefix(kind byte, hour uint32) []byte {
+	return binary.BigEndian.AppendUint32([]byte{kind}, hour)
+}
 
 // tsOf returns t's position in event keys (see the key layout).
 func tsOf(t time.Time) uint64 {
@@ -202,6 +274,23 @@ func (c countKey) bytes() []byte {
 	return append(k, c.enhanced...)
 }
 
+// appendCountKey appends newCountKey(rec).bytes() to b, without
+// allocating.
+func appendCountKey(b []byte, rec *Record) []byte {
+	code, enh := replyOf(rec)
+	if code < 0 {
+		code = 0
+	} else if code > 1<<16-1 {
+		code = 1<<16 - 1
+	}
+	b = append(b, kindCount)
+	b = binary.BigEndian.AppendUint32(b, dayOf(rec.Time))
+	b = append(b, keyString(parser.DomainOf(rec.Recipient), maxDomain)...)
+	b = append(b, 0, byte(rec.Status), byte(rec.Result.Reason), byte(rec.Result.Class))
+	b = binary.BigEndian.AppendUint16(b, uint16(code))
+	return append(b, keyString(enh, maxEnhanced)...)
+}
+
 func countDayPrefix(day uint32) []byte {
 	return binary.BigEndian.AppendUint32([]byte{kindCount}, day)
 }
@@ -212,27 +301,17 @@ func rcptKey(addr string) []byte {
 	return append(k, addr...)
 }
 
-func histPrefix(addr string) []byte {
-	k := make([]byte, 0, 1+len(addr)+1+tsLen+idLen)
-	k = append(k, kindHist)
-	k = append(k, addr...)
-	return append(k, 0)
-}
-
-func histKey(addr string, ts uint64, id [16]byte) []byte {
-	k := histPrefix(addr)
-	k = binary.BigEndian.AppendUint64(k, ts)
-	return append(k, id[:]...)
-}
-
 // key is a parsed store key; which fields are set depends on kind.
 type key struct {
 	kind    byte
 	name    string   // meta
-	ts      uint64   // event, hist
-	id      [16]byte // event, hist
+	ts      uint64   // event
+	id      [16]byte // event
 	count   countKey // count
-	address string   // rcpt, hist
+	address string   // rcpt
+	hour    uint32   // block, fprint
+	seq     uint64   // block, fprint
+	part    uint16   // block
 }
 
 var errBadKey = errors.New("malformed key")
@@ -272,15 +351,19 @@ func parseKey(k []byte) (key, error) {
 		out.count.enhanced = string(rest[5:])
 	case kindRcpt:
 		out.address = string(rest)
-	case kindHist:
-		i := bytes.IndexByte(rest, 0)
-		if i < 0 || len(rest)-i-1 != tsLen+idLen {
-			return key{}, fmt.Errorf("%w: history key of %d bytes", errBadKey, len(k))
+	case kindBlock, kindFprint:
+		n := hourLen + seqLen
+		if k[0] == kindBlock {
+			n += partLen
 		}
-		out.address = string(rest[:i])
-		rest = rest[i+1:]
-		out.ts = binary.BigEndian.Uint64(rest)
-		copy(out.id[:], rest[tsLen:])
+		if len(rest) != n {
+			return key{}, fmt.Errorf("%w: block key of %d bytes", errBadKey, len(k))
+		}
+		out.hour = binary.BigEndian.Uint32(rest)
+		out.seq = binary.BigEndian.Uint64(rest[hourLen:])
+		if k[0] == kindBlock {
+			out.part = binary.BigEndian.Uint16(rest[hourLen+seqLen:])
+		}
 	default:
 		return key{}, fmt.Errorf("%w: unknown kind 0x%02x", errBadKey, k[0])
 	}

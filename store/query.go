@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
@@ -26,6 +27,10 @@ func (db *DB) Counts(ctx context.Context, f Filter) ([]Count, error) {
 	}
 	var out []Count
 	err := db.kv.View(func(txn *badger.Txn) error {
+		cs, err := readCommitState(txn)
+		if err != nil {
+			return err
+		}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kindCount}})
 		defer it.Close()
 		for it.Seek(start); it.Valid(); it.Next() {
@@ -43,9 +48,16 @@ func (db *DB) Counts(ctx context.Context, f Filter) ([]Count, error) {
 			if err != nil {
 				return err
 			}
-			n, err := readUint64(item)
-			if err != nil {
+			var n uint64
+			err = item.Value(func(v []byte) error {
+				n, err = cs.resolveCount(v)
 				return err
+			})
+			if err != nil {
+				return fmt.Errorf("count %x: %w", k, err)
+			}
+			if n == 0 { // written by a checkpoint that was not committed
+				continue
 			}
 			c := pk.count
 			out = append(out, Count{
@@ -72,6 +84,10 @@ func (db *DB) Recipients(ctx context.Context, f RecipientFilter) ([]Recipient, e
 	domain := strings.ToLower(f.Domain)
 	var out []Recipient
 	err := db.kv.View(func(txn *badger.Txn) error {
+		cs, err := readCommitState(txn)
+		if err != nil {
+			return err
+		}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kindRcpt}})
 		defer it.Close()
 		n := 0
@@ -86,14 +102,20 @@ func (db *DB) Recipients(ctx context.Context, f RecipientFilter) ([]Recipient, e
 			if domain != "" && strings.ToLower(parser.DomainOf(string(addr))) != domain {
 				continue
 			}
-			var s rcptState
+			var (
+				s  rcptState
+				ok bool
+			)
 			err := item.Value(func(v []byte) error {
 				var err error
-				s, err = decodeRcpt(string(addr), v)
+				s, ok, err = cs.decodeRcptValue(string(addr), v)
 				return err
 			})
 			if err != nil {
 				return fmt.Errorf("recipient %s: %w", addr, err)
+			}
+			if !ok {
+				continue
 			}
 			r := s.r
 			if f.Moved && r.Forward == "" ||
@@ -126,18 +148,15 @@ func (db *DB) Recipient(ctx context.Context, addr string) (Recipient, bool, erro
 		found bool
 	)
 	err := db.kv.View(func(txn *badger.Txn) error {
+		cs, err := readCommitState(txn)
+		if err != nil {
+			return err
+		}
 		for _, a := range []string{addr, strings.ToLower(addr)} {
 			a = keyString(a, maxAddress)
-			_, err := txn.Get(rcptKey(a))
-			if errors.Is(err, badger.ErrKeyNotFound) {
-				continue
-			}
-			if err != nil {
+			if s, found, err = cs.getRcpt(txn, a); err != nil || found {
 				return err
 			}
-			s, err = getRcpt(txn, a)
-			found = err == nil
-			return err
 		}
 		return nil
 	})
@@ -148,79 +167,157 @@ func (db *DB) Recipient(ctx context.Context, addr string) (Recipient, bool, erro
 }
 
 // Events calls fn for each stored event whose time passes f, in time order
-// (events without a time first). Times come back in UTC. The Record keeps
-// the Source and Line of the first input it was ingested from. An error
-// from fn stops the scan and is returned as is. fn runs inside a read
-// transaction (a snapshot): events ingested meanwhile are not seen.
+// (events without a time first; events at the same nanosecond by
+// Fingerprint). Times come back in UTC. The Record keeps the Source and
+// Line of the first input it was ingested from. An error from fn stops the
+// scan and is returned as is. fn runs inside a read transaction (a
+// snapshot): events ingested meanwhile are not seen.
 func (db *DB) Events(ctx context.Context, f Filter, fn func(Record) error) error {
-	start := eventKey(tsOf(f.Since), [16]byte{})
-	var end []byte
+	lo := tsOf(f.Since)
+	hi := uint64(1<<64 - 1)
+	endHour := uint32(1<<32 - 1)
 	if !f.Until.IsZero() {
-		end = eventKey(tsOf(f.Until), [16]byte{})
+		hi = tsOf(f.Until)
+		endHour = hourOfTS(hi)
 	}
-	opts := badger.IteratorOptions{Prefix: []byte{kindEvent}, PrefetchValues: true, PrefetchSize: 100}
-	err := db.scanRange(ctx, opts, start, end, func(_ *badger.Txn, item *badger.Item) error {
-		rec, err := readRecord(item)
+	err := db.kv.View(func(txn *badger.Txn) error {
+		cs, err := readCommitState(txn)
 		if err != nil {
 			return err
 		}
-		return callerError{fn(rec)}.orNil()
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kindBlock}, PrefetchValues: true, PrefetchSize: 8})
+		defer it.Close()
+		var (
+			hour = uint32(0)
+			recs []timedRecord
+		)
+		emit := func() error {
+			err := emitSorted(recs, fn)
+			clear(recs)
+			recs = recs[:0]
+			return err
+		}
+		for it.Seek(hourPrefix(kindBlock, hourOfTS(lo))); it.Valid(); it.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			item := it.Item()
+			pk, err := parseKey(item.Key())
+			if err != nil {
+				return err
+			}
+			if pk.hour > endHour {
+				break
+			}
+			if pk.hour != hour {
+				if err := emit(); err != nil {
+					return err
+				}
+				hour = pk.hour
+			}
+			if !cs.visible(pk.seq) {
+				continue
+			}
+			err = item.Value(func(v []byte) error {
+				return decodeBlock(v, func(fp fprint, raw []byte) error {
+					if fp.ts < lo || fp.ts >= hi {
+						return nil
+					}
+					rec, err := decodeRecord(raw)
+					if err != nil {
+						return fmt.Errorf("event %x: %w", fp.id, err)
+					}
+					rec.Time = tsTime(fp.ts)
+					recs = append(recs, timedRecord{fp, rec})
+					return nil
+				})
+			})
+			if err != nil {
+				return fmt.Errorf("block %x: %w", item.Key(), err)
+			}
+		}
+		return emit()
 	})
 	return unwrapScan(err, "reading events")
 }
 
-// History calls fn for each stored event of recipient addr whose time
-// passes f, oldest first, as Events does.
-func (db *DB) History(ctx context.Context, addr string, f Filter, fn func(Record) error) error {
-	prefix := histPrefix(keyString(addr, maxAddress))
-	start := binary.BigEndian.AppendUint64(bytes.Clone(prefix), tsOf(f.Since))
-	var end []byte
-	if !f.Until.IsZero() {
-		end = binary.BigEndian.AppendUint64(bytes.Clone(prefix), tsOf(f.Until))
-	}
-	opts := badger.IteratorOptions{Prefix: prefix}
-	err := db.scanRange(ctx, opts, start, end, func(txn *badger.Txn, hist *badger.Item) error {
-		pk, err := parseKey(hist.Key())
-		if err != nil {
-			return err
-		}
-		item, err := txn.Get(eventKey(pk.ts, pk.id))
-		if err != nil {
-			return fmt.Errorf("event for history key %x: %w", hist.Key(), err)
-		}
-		rec, err := readRecord(item)
-		if err != nil {
-			return err
-		}
-		return callerError{fn(rec)}.orNil()
-	})
-	return unwrapScan(err, "reading history of "+addr)
+// timedRecord is a decoded record and its place in time order.
+type timedRecord struct {
+	fp  fprint
+	rec Record
 }
 
-// scanRange calls visit for each key in [start, end) under opts.Prefix in
-// one read transaction (end nil: to the end of the prefix), checking ctx
-// every checkEvery keys. It stops at the first error visit returns.
-func (db *DB) scanRange(ctx context.Context, opts badger.IteratorOptions, start, end []byte, visit func(*badger.Txn, *badger.Item) error) error {
-	return db.kv.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		n := 0
-		for it.Seek(start); it.Valid(); it.Next() {
-			if n++; n%checkEvery == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
+// emitSorted sorts recs by (ts, id) and calls fn for each; an error from fn
+// comes back as a callerError.
+func emitSorted(recs []timedRecord, fn func(Record) error) error {
+	slices.SortFunc(recs, func(a, b timedRecord) int { return a.fp.compare(b.fp) })
+	for i := range recs {
+		if err := fn(recs[i].rec); err != nil {
+			return callerError{err}
+		}
+	}
+	return nil
+}
+
+// History calls fn for each stored event of recipient addr whose time
+// passes f, oldest first, as Events does. It reads the blocks indexed in
+// the recipient's state: at most the newest 1024 blocks (maxRefs) with
+// events of addr, so a recipient with events in more blocks than that
+// (thousands of events over many hours) gets its most recent history only.
+func (db *DB) History(ctx context.Context, addr string, f Filter, fn func(Record) error) error {
+	a := keyString(addr, maxAddress)
+	lo := tsOf(f.Since)
+	hi := uint64(1<<64 - 1)
+	if !f.Until.IsZero() {
+		hi = tsOf(f.Until)
+	}
+	err := db.kv.View(func(txn *badger.Txn) error {
+		cs, err := readCommitState(txn)
+		if err != nil {
+			return err
+		}
+		s, found, err := cs.getRcpt(txn, a)
+		if err != nil || !found {
+			return err
+		}
+		var recs []timedRecord
+		seen := make(map[blockRef]bool, len(s.refs))
+		for _, ref := range s.refs {
+			if seen[ref] || !cs.visible(ref.seq) || ref.hour < hourOfTS(lo) || ref.hour > hourOfTS(hi) {
+				continue
 			}
-			item := it.Item()
-			if end != nil && bytes.Compare(item.Key(), end) >= 0 {
-				break
-			}
-			if err := visit(txn, item); err != nil {
+			seen[ref] = true
+			if err := ctx.Err(); err != nil {
 				return err
 			}
+			item, err := txn.Get(blockKey(ref.hour, ref.seq, ref.part))
+			if err != nil {
+				return fmt.Errorf("block %+v: %w", ref, err)
+			}
+			err = item.Value(func(v []byte) error {
+				return decodeBlock(v, func(fp fprint, raw []byte) error {
+					if fp.ts < lo || fp.ts >= hi {
+						return nil
+					}
+					rec, err := decodeRecord(raw)
+					if err != nil {
+						return fmt.Errorf("event %x: %w", fp.id, err)
+					}
+					if keyString(rec.Recipient, maxAddress) != a {
+						return nil
+					}
+					rec.Time = tsTime(fp.ts)
+					recs = append(recs, timedRecord{fp, rec})
+					return nil
+				})
+			})
+			if err != nil {
+				return fmt.Errorf("block %+v: %w", ref, err)
+			}
 		}
-		return nil
+		return emitSorted(recs, fn)
 	})
+	return unwrapScan(err, "reading history of "+addr)
 }
 
 // callerError carries an error returned by a caller's callback through a
@@ -228,15 +325,6 @@ func (db *DB) scanRange(ctx context.Context, opts badger.IteratorOptions, start,
 type callerError struct{ err error }
 
 func (c callerError) Error() string { return c.err.Error() }
-
-// orNil returns nil when there is no caller error, so a nil callback
-// result does not stop the scan.
-func (c callerError) orNil() error {
-	if c.err == nil {
-		return nil
-	}
-	return c
-}
 
 // unwrapScan returns a caller's error as it was, and wraps any other error
 // with what was being done.
@@ -274,33 +362,69 @@ func readRecord(item *badger.Item) (Record, error) {
 func (db *DB) Stats(ctx context.Context) (Totals, error) {
 	var t Totals
 	err := db.kv.View(func(txn *badger.Txn) error {
-		var err error
-		if t.Events, err = countKeys(ctx, txn, kindEvent); err != nil {
+		cs, err := readCommitState(txn)
+		if err != nil {
 			return err
 		}
-		if t.Recipients, err = countKeys(ctx, txn, kindRcpt); err != nil {
-			return err
-		}
-		// First dated event: the first key past ts 0.
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kindEvent}})
+		var first, last uint64 // least dated ts, greatest ts
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kindFprint}, PrefetchValues: true, PrefetchSize: 16})
 		defer it.Close()
-		if it.Seek(eventKey(1, [16]byte{})); it.Valid() {
+		for it.Rewind(); it.Valid(); it.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			pk, err := parseKey(it.Item().Key())
 			if err != nil {
 				return err
 			}
-			t.FirstDay = dayTime(dayOf(tsTime(pk.ts)))
-		}
-		rit := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kindEvent}, Reverse: true})
-		defer rit.Close()
-		// In reverse, Seek goes to the last key <= its argument.
-		if rit.Seek([]byte{kindEvent + 1}); rit.Valid() {
-			pk, err := parseKey(rit.Item().Key())
-			if err != nil {
-				return err
+			if !cs.visible(pk.seq) {
+				continue
 			}
-			if pk.ts != 0 {
-				t.LastDay = dayTime(dayOf(tsTime(pk.ts)))
+			err = it.Item().Value(func(v []byte) error {
+				if len(v)%fpLen != 0 {
+					return fmt.Errorf("%w: fingerprint block of %d bytes", errBadValue, len(v))
+				}
+				t.Events += uint64(len(v) / fpLen)
+				for i := 0; i < len(v); i += fpLen { // sorted: the first dated one is the least
+					if ts := binary.BigEndian.Uint64(v[i:]); ts != 0 {
+						if first == 0 || ts < first {
+							first = ts
+						}
+						break
+					}
+				}
+				if len(v) > 0 {
+					last = max(last, binary.BigEndian.Uint64(v[len(v)-fpLen:]))
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("fingerprints %x: %w", it.Item().Key(), err)
+			}
+		}
+		if first != 0 {
+			t.FirstDay = dayTime(dayOf(tsTime(first)))
+		}
+		if last != 0 {
+			t.LastDay = dayTime(dayOf(tsTime(last)))
+		}
+		rit := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kindRcpt}, PrefetchValues: true})
+		defer rit.Close()
+		for rit.Rewind(); rit.Valid(); rit.Next() {
+			if t.Recipients%checkEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			err := rit.Item().Value(func(v []byte) error {
+				cur, err := cs.resolveRcpt(v)
+				if len(cur) > 0 {
+					t.Recipients++
+				}
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("recipient %q: %w", rit.Item().Key()[1:], err)
 			}
 		}
 		return nil
@@ -311,17 +435,36 @@ func (db *DB) Stats(ctx context.Context) (Totals, error) {
 	return t, nil
 }
 
-// countKeys counts the keys of one kind without reading values.
-func countKeys(ctx context.Context, txn *badger.Txn, kind byte) (uint64, error) {
-	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kind}})
-	defer it.Close()
-	var n uint64
-	for it.Rewind(); it.Valid(); it.Next() {
-		if n++; n%checkEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return 0, err
-			}
-		}
+// getRcpt returns the committed state of addr, and false if there is none.
+func (cs *commitState) getRcpt(txn *badger.Txn, addr string) (rcptState, bool, error) {
+	item, err := txn.Get(rcptKey(addr))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return rcptState{}, false, nil
 	}
-	return n, nil
+	if err != nil {
+		return rcptState{}, false, err
+	}
+	var (
+		s  rcptState
+		ok bool
+	)
+	err = item.Value(func(v []byte) error {
+		s, ok, err = cs.decodeRcptValue(addr, v)
+		return err
+	})
+	if err != nil {
+		return rcptState{}, false, fmt.Errorf("recipient %s: %w", addr, err)
+	}
+	return s, ok, nil
+}
+
+// decodeRcptValue decodes the committed state in a rcpt value, and false
+// if there is none.
+func (cs *commitState) decodeRcptValue(addr string, v []byte) (rcptState, bool, error) {
+	cur, err := cs.resolveRcpt(v)
+	if err != nil || len(cur) == 0 {
+		return rcptState{}, false, err
+	}
+	s, err := decodeRcpt(addr, cur)
+	return s, err == nil, err
 }

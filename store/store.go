@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -8,18 +9,21 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 
 	"bouncelens/classify"
 	"bouncelens/parser"
 )
 
 // schemaVersion is the layout of keys.go and codec.go. Bump it on any
-// incompatible change; Open refuses stores with a newer version.
-const schemaVersion = 1
+// incompatible change; Open refuses stores with a newer version, and
+// migrates (read-write) or refuses (read-only) older ones.
+const schemaVersion = 2
 
 // Record is a classified event: what Ingest stores and Events returns.
 type Record struct {
@@ -48,6 +52,10 @@ var ErrLocked = errors.New("store is in use by another bouncelens process")
 // layout this one does not know.
 var ErrNewerSchema = errors.New("store was written by a newer bouncelens")
 
+// ErrOlderSchema reports, on a read-only Open, a store written by an
+// older bouncelens: a read-write Open upgrades it.
+var ErrOlderSchema = errors.New("store written by an older bouncelens")
+
 // ErrNoStore is returned by a read-only Open of a directory that holds no
 // store yet: nothing was scanned into it.
 var ErrNoStore = errors.New("no store")
@@ -69,13 +77,13 @@ func (e *lockedError) Is(target error) bool { return target == ErrLocked }
 type DB struct {
 	kv    *badger.DB
 	dir   string
-	batch int // records per transaction in Ingest
+	batch int // CheckpointEvents of the Writer that Ingest uses (0: default)
 	ro    bool
-}
 
-// defaultBatch records go into one Ingest transaction; ErrTxnTooBig
-// splits a batch further.
-const defaultBatch = 1000
+	wmu   sync.Mutex            // held by the open Writer
+	hours map[uint32]*hourState // dedup sets cached across Writers (under wmu)
+	tick  uint64                // LRU clock of hours (under wmu)
+}
 
 // DefaultDir returns the store directory to use when none is given:
 // $BOUNCELENS_DB if set, else $XDG_DATA_HOME/bouncelens (if XDG_DATA_HOME
@@ -129,19 +137,23 @@ func Open(dir string, opts Options) (*DB, error) {
 		WithLogger(nil).
 		WithSyncWrites(opts.SyncWrites).
 		WithNumVersionsToKeep(1).
+		// One Writer at a time (DB.wmu): nothing to detect.
+		WithDetectConflicts(false).
 		WithCompactL0OnClose(!opts.ReadOnly).
 		WithMetricsEnabled(false).
-		// Sized for a CLI on a laptop, not a server: a tiny store stays
-		// small on disk, and memory stays in the tens of MB.
-		WithMemTableSize(8 << 20).
+		// Sized for a CLI on a laptop, not a server. Event and
+		// fingerprint blocks (tens of KB) go to the value log, written
+		// once; the LSM holds keys, counts and recipients.
+		WithMemTableSize(storeMemTable).
 		WithNumMemtables(2).
 		WithNumLevelZeroTables(2).
 		WithNumLevelZeroTablesStall(8).
-		WithBaseTableSize(2 << 20).
-		WithBaseLevelSize(8 << 20).
-		WithValueLogFileSize(8 << 20).
-		WithValueThreshold(64 << 10).
-		WithBlockCacheSize(16 << 20).
+		WithBaseTableSize(4 << 20).
+		WithBaseLevelSize(16 << 20).
+		WithValueLogFileSize(storeVlogFile).
+		WithValueThreshold(storeValueThreshold).
+		WithBlockCacheSize(8 << 20).
+		WithCompression(storeCompression).
 		WithNumCompactors(2)
 
 	kv, err := badger.Open(bo)
@@ -151,7 +163,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("opening store %s: %w", dir, err)
 	}
-	db := &DB{kv: kv, dir: dir, batch: defaultBatch, ro: opts.ReadOnly}
+	db := &DB{kv: kv, dir: dir, ro: opts.ReadOnly}
 	if err := db.checkSchema(opts.ReadOnly); err != nil {
 		kv.Close()
 		return nil, fmt.Errorf("opening store %s: %w", dir, err)
@@ -168,8 +180,9 @@ func isLockError(err error) bool {
 		strings.Contains(err.Error(), "Cannot acquire directory lock")
 }
 
-// checkSchema writes the schema version into a new store and refuses a
-// store with a newer one.
+// checkSchema writes the schema version into a new store, refuses a store
+// with a newer one, and (read-write) migrates an older one and finishes a
+// crashed checkpoint.
 func (db *DB) checkSchema(readOnly bool) error {
 	var have uint16
 	found := false
@@ -194,8 +207,83 @@ func (db *DB) checkSchema(readOnly bool) error {
 		return fmt.Errorf("reading schema version: %w", err)
 	case found && have > schemaVersion:
 		return fmt.Errorf("%w (schema version %d; this one knows up to %d)", ErrNewerSchema, have, schemaVersion)
-	case found || readOnly:
+	case found && have < schemaVersion && readOnly:
+		return fmt.Errorf("%w (schema %d): run `bouncelens scan` once to upgrade it", ErrOlderSchema, have)
+	case readOnly:
 		return nil
+	case found && have < schemaVersion:
+		if err := db.migrateV1(); err != nil {
+			return fmt.Errorf("upgrading from schema %d: %w", have, err)
+		}
+	case !found:
+		err = db.kv.Update(func(txn *badger.Txn) error {
+			return txn.Set(metaSchema, binary.BigEndian.AppendUint16(nil, schemaVersion))
+		})
+		if err != nil {
+			return fmt.Errorf("writing schema version: %w", err)
+		}
+	}
+	// A migration that crashed after setting the schema leaves schema 1
+	// keys behind.
+	if err := db.dropV1(false); err != nil {
+		return err
+	}
+	cs, err := db.loadCommitState()
+	if err == nil {
+		err = db.recoverCheckpoints(&cs)
+	}
+	return err
+}
+
+// migrateV1 rebuilds a schema 1 store: it drops the derived keys (counts,
+// recipients, history; and whatever a crashed migration wrote), streams
+// the schema 1 events through a Writer, sets schema 2 and only then drops
+// the schema 1 events. A crash at any point leaves either the schema 1
+// events under schema 1 (the next Open starts over) or a complete schema 2
+// store.
+func (db *DB) migrateV1() error {
+	if err := db.kv.DropPrefix([]byte{kindCount}, []byte{kindRcpt}, []byte{kindHist}, []byte{kindBlock}, []byte{kindFprint}); err != nil {
+		return fmt.Errorf("dropping derived keys: %w", err)
+	}
+	err := db.kv.Update(func(txn *badger.Txn) error {
+		for _, k := range [][]byte{metaCommit, metaNext, metaAborted} {
+			if err := txn.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("resetting checkpoints: %w", err)
+	}
+	w := db.NewWriter(WriterOptions{})
+	defer w.Close()
+	ctx := context.Background()
+	const chunk = 4096
+	recs := make([]Record, 0, chunk)
+	err = db.kv.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kindEvent}, PrefetchValues: true, PrefetchSize: 100})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			rec, err := readRecord(it.Item())
+			if err != nil {
+				return err
+			}
+			if recs = append(recs, rec); len(recs) == chunk {
+				if _, err := w.Add(ctx, recs); err != nil {
+					return err
+				}
+				recs = recs[:0]
+			}
+		}
+		_, err := w.Add(ctx, recs)
+		return err
+	})
+	if err == nil {
+		err = w.Commit(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("re-ingesting events: %w", err)
 	}
 	err = db.kv.Update(func(txn *badger.Txn) error {
 		return txn.Set(metaSchema, binary.BigEndian.AppendUint16(nil, schemaVersion))
@@ -203,8 +291,63 @@ func (db *DB) checkSchema(readOnly bool) error {
 	if err != nil {
 		return fmt.Errorf("writing schema version: %w", err)
 	}
+	return db.dropV1(true)
+}
+
+// dropV1 drops schema 1 event and history keys, if there are any (or
+// always, if force).
+func (db *DB) dropV1(force bool) error {
+	if !force {
+		err := db.kv.View(func(txn *badger.Txn) error {
+			for _, kind := range []byte{kindEvent, kindHist} {
+				it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kind}})
+				it.Rewind()
+				force = force || it.Valid()
+				it.Close()
+			}
+			return nil
+		})
+		if err != nil || !force {
+			return err
+		}
+	}
+	if err := db.kv.DropPrefix([]byte{kindEvent}, []byte{kindHist}); err != nil {
+		return fmt.Errorf("dropping schema 1 events: %w", err)
+	}
 	return nil
 }
+
+// Meta returns the value stored under name by Writer.CommitWith, and
+// false if there is none.
+func (db *DB) Meta(ctx context.Context, name string) ([]byte, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	var v []byte
+	err := db.kv.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(userMetaKey(name))
+		if err != nil {
+			return err
+		}
+		v, err = item.ValueCopy(nil)
+		return err
+	})
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("reading meta %s: %w", name, err)
+	}
+	return v, true, nil
+}
+
+// Badger settings (see Open).
+const (
+	storeMemTable       = 16 << 20
+	storeVlogFile       = 64 << 20
+	storeValueThreshold = 1 << 10
+	storeCompression    = options.None
+)
 
 // Close flushes and closes the store, and releases the directory.
 func (db *DB) Close() error {

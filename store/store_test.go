@@ -697,7 +697,8 @@ func TestKeysRoundTrip(t *testing.T) {
 		{ck.bytes(), key{kind: kindCount, count: ck}},
 		{countKey{}.bytes(), key{kind: kindCount}},
 		{rcptKey("a@example.com"), key{kind: kindRcpt, address: "a@example.com"}},
-		{histKey("a@example.com", 7, id), key{kind: kindHist, address: "a@example.com", ts: 7, id: id}},
+		{blockKey(7, 9, 3), key{kind: kindBlock, hour: 7, seq: 9, part: 3}},
+		{fprintKey(1<<32-1, 1<<64-1), key{kind: kindFprint, hour: 1<<32 - 1, seq: 1<<64 - 1}},
 	}
 	for _, tt := range tests {
 		got, err := parseKey(tt.k)
@@ -705,7 +706,7 @@ func TestKeysRoundTrip(t *testing.T) {
 			t.Errorf("parseKey(%x) = %+v, %v; want %+v", tt.k, got, err, tt.want)
 		}
 	}
-	for _, bad := range [][]byte{nil, {0x09}, {kindEvent, 1, 2}, {kindCount, 0, 0, 0, 1, 'x'}, {kindHist, 'a'}} {
+	for _, bad := range [][]byte{nil, {0x09}, {kindEvent, 1, 2}, {kindCount, 0, 0, 0, 1, 'x'}, {kindHist, 'a'}, {kindBlock, 1, 2}, {kindFprint, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 5}} {
 		if _, err := parseKey(bad); err == nil {
 			t.Errorf("parseKey(%x) succeeded", bad)
 		}

@@ -50,7 +50,7 @@ type scanOptions struct {
 	strict     bool
 	quiet      bool
 	verbose    bool
-	batch      int
+	checkpoint int
 	workers    int
 	dryRun     bool
 	cpuProfile string
@@ -64,7 +64,7 @@ func setupScan(fs *flag.FlagSet) runFunc {
 	fs.BoolVar(&o.strict, "strict", false, "exit with status 3 when any record was skipped")
 	fs.BoolVar(&o.quiet, "q", false, "print nothing on success (errors still go to stderr)")
 	fs.BoolVar(&o.verbose, "v", false, "list the first 20 skipped records")
-	fs.IntVar(&o.batch, "batch", 2000, "events per store transaction")
+	fs.IntVar(&o.checkpoint, "checkpoint", 1_000_000, "new events per store checkpoint: a crash or kill loses at most the checkpoint in progress, which the next scan of the same input reads again")
 	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "inputs parsed at the same time, beside the store writer; 1 runs the whole scan on one goroutine (the results are the same)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "read, parse and classify, but store nothing (no store is opened): what would a scan find?")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to `file` (go tool pprof)")
@@ -84,8 +84,8 @@ func runScan(ctx context.Context, e *env, o *scanOptions, args []string) int {
 	if len(args) == 0 {
 		return usageError(e, "scan", "no PATH given")
 	}
-	if o.batch < 1 {
-		return usageError(e, "scan", "--batch must be at least 1")
+	if o.checkpoint < 1 {
+		return usageError(e, "scan", "--checkpoint must be at least 1")
 	}
 	if o.workers < 1 {
 		return usageError(e, "scan", "--workers must be at least 1")
@@ -156,10 +156,22 @@ func runScan(ctx context.Context, e *env, o *scanOptions, args []string) int {
 func scanAll(ctx context.Context, db *store.DB, e *env, o *scanOptions, inputs []input, done *atomic.Int64) (scanResult, error) {
 	var res scanResult
 	var w sink = discard{}
+	var sw *store.Writer
 	if db != nil {
-		w = ingestSink{db}
+		sw = db.NewWriter(store.WriterOptions{CheckpointEvents: o.checkpoint})
+		w = sw
 	}
 	results, st, err := runPipeline(ctx, e, o, inputs, w, done)
+	if sw != nil {
+		// Commit also after an interruption: what was read is kept. The
+		// commit runs to its end whatever ctx says.
+		if cerr := sw.Commit(ctx); cerr != nil && err == nil {
+			err = cerr
+		}
+		if cerr := sw.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
 	res.newEvents, res.dups = st.New, st.Duplicate
 	summarize(e.stderr, o.verbose, inputs, results, &res)
 	return res, err
@@ -170,13 +182,6 @@ type discard struct{}
 
 func (discard) Add(context.Context, []store.Record) (store.IngestStats, error) {
 	return store.IngestStats{}, nil
-}
-
-// ingestSink stores each batch with DB.Ingest.
-type ingestSink struct{ db *store.DB }
-
-func (s ingestSink) Add(ctx context.Context, recs []store.Record) (store.IngestStats, error) {
-	return s.db.Ingest(ctx, recs)
 }
 
 // startProfiles starts the CPU profile of --cpuprofile; the returned stop

@@ -1,0 +1,1144 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/klauspost/compress/s2"
+
+	"bouncelens/classify"
+	"bouncelens/parser"
+)
+
+// WriterOptions bound what a Writer holds in memory before it commits a
+// checkpoint on its own. Zero fields take the defaults.
+type WriterOptions struct {
+	CheckpointEvents     int // new events per checkpoint (default 1_000_000)
+	CheckpointRecipients int // distinct recipients held in memory before a checkpoint (default 250_000)
+}
+
+const (
+	defaultCheckpointEvents     = 1_000_000
+	defaultCheckpointRecipients = 250_000
+
+	// blockRecords is the most records in one event block part.
+	blockRecords = 512
+	// maxPendingRecords bounds the records encoded but not yet written
+	// as blocks, over all hours (each hour keeps a part being filled).
+	maxPendingRecords = 32 << 10
+	// maxParts keeps part numbers within uint16: an hour with that many
+	// parts in one checkpoint forces a commit.
+	maxParts = 1<<16 - 1
+	// maxCachedHours hours of committed fingerprints stay cached for
+	// dedup (across Writers, least recently used out first), and more
+	// while all cached hours hold at most maxCachedIDs ids (about 40
+	// bytes each). Hours of the checkpoint in progress always stay.
+	maxCachedHours = 72
+	maxCachedIDs   = 512 << 10
+)
+
+// Writer ingests records in checkpoints. Not safe for concurrent use; one
+// Writer per DB at a time: NewWriter waits until the previous Writer is
+// closed.
+//
+// A checkpoint is everything added since the previous one; it becomes
+// visible to readers, all at once, when it is committed (by Commit, or by
+// Add when the WriterOptions limits are reached). See the package doc.
+// An Add of 1024 records or more computes their fingerprints on two
+// goroutines.
+type Writer struct {
+	db   *DB
+	opts WriterOptions
+	cs   commitState
+	err  error // sticky: after a failure the Writer only Closes
+	done bool  // closed
+
+	// The checkpoint in progress; seq is 0 until the first new record.
+	seq       uint64
+	wb        *asyncBatch
+	newEvents int
+	pending   int            // records encoded, not yet in a block
+	counts    map[string]int // count key bytes -> index in countN
+	countN    []uint64       // new events per count key
+	ckey      []byte         // scratch count key
+	rcpts     rcptTable
+	interned  map[string]string // short strings shared by many recipients
+	touched   []*hourState      // hours with new events in this checkpoint
+	last      *hourState        // hour of the previous record
+	free      []partBuf         // buffers of written parts, for reuse
+	fps       []fprint          // scratch of Add
+	raw, zbuf []byte            // scratch of writePart
+
+	// crash, if set (tests), is called at each stage of a checkpoint after
+	// what was written so far is flushed to Badger; an error stops the
+	// Writer there, as a crash would.
+	crash func(stage string) error
+}
+
+// hourState is one hour's dedup set (committed events and those of the
+// checkpoint in progress) and its unwritten records. The DB caches them
+// across Writers (under the writer lock).
+type hourState struct {
+	hour      uint32
+	set       idSet
+	committed int    // set.fps[:committed] are committed
+	used      uint64 // LRU tick
+	touched   bool   // has new events in the checkpoint in progress
+	part      uint16 // next part number in the checkpoint in progress
+	partBuf          // records not yet written
+}
+
+// partBuf holds the records of a block part until it is written.
+type partBuf struct {
+	buf  []byte // encoded records
+	ents []pendingRec
+}
+
+// pendingRec is a record encoded into partBuf.buf.
+type pendingRec struct {
+	fp       fprint
+	off, len uint32
+}
+
+// idSet is a compact hash set of event ids: the (ts, id) pairs in a slice
+// and an open-addressing table of their indexes (ids are SHA-256 output,
+// so their first bytes are a good hash). About 32 bytes per id, no
+// pointers for the GC to scan.
+type idSet struct {
+	fps   []fprint
+	slots []uint32 // index+1 into fps; 0 is empty; len is a power of two
+}
+
+// insert adds fp unless its id is in the set; it reports whether it added.
+func (s *idSet) insert(fp fprint) bool {
+	if 2*(len(s.fps)+1) > len(s.slots) {
+		s.grow()
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := binary.LittleEndian.Uint64(fp.id[:8]) & mask; ; i = (i + 1) & mask {
+		x := s.slots[i]
+		if x == 0 {
+			s.fps = append(s.fps, fp)
+			s.slots[i] = uint32(len(s.fps))
+			return true
+		}
+		if s.fps[x-1].id == fp.id {
+			return false
+		}
+	}
+}
+
+func (s *idSet) grow() {
+	n := max(64, 2*len(s.slots))
+	for n < 2*(len(s.fps)+1) {
+		n *= 2
+	}
+	s.slots = make([]uint32, n)
+	mask := uint64(n - 1)
+	for j := range s.fps {
+		i := binary.LittleEndian.Uint64(s.fps[j].id[:8]) & mask
+		for s.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		s.slots[i] = uint32(j + 1)
+	}
+}
+
+// NewWriter returns a Writer for db, waiting until no other Writer of db
+// is open. The caller must Close it.
+func (db *DB) NewWriter(opts WriterOptions) *Writer {
+	if opts.CheckpointEvents <= 0 {
+		opts.CheckpointEvents = defaultCheckpointEvents
+	}
+	if opts.CheckpointRecipients <= 0 {
+		opts.CheckpointRecipients = defaultCheckpointRecipients
+	}
+	db.wmu.Lock()
+	w := &Writer{db: db, opts: opts}
+	if db.ro {
+		w.err = fmt.Errorf("store %s is open read-only", db.dir)
+		return w
+	}
+	cs, err := db.loadCommitState()
+	if err == nil {
+		err = db.recoverCheckpoints(&cs)
+	}
+	if err != nil {
+		w.err = err
+		return w
+	}
+	w.cs = cs
+	w.reset()
+	return w
+}
+
+func (w *Writer) reset() {
+	w.seq, w.wb, w.newEvents, w.pending = 0, nil, 0, 0
+	w.counts = make(map[string]int)
+	w.countN = w.countN[:0]
+	w.rcpts = rcptTable{}
+	if len(w.interned) > 4096 {
+		w.interned = nil
+	}
+	w.touched = w.touched[:0]
+}
+
+// fail makes err sticky: the checkpoint in progress is abandoned (as in a
+// crash) and the cached dedup sets, which may hold its ids, are dropped.
+func (w *Writer) fail(err error) error {
+	if w.err == nil {
+		w.err = err
+	}
+	if w.wb != nil {
+		w.wb.cancel()
+		w.wb = nil
+	}
+	w.db.hours = nil
+	w.last = nil
+	return w.err
+}
+
+// Add stores recs in the checkpoint in progress: records already stored
+// (same Fingerprint), or already added, are skipped as duplicates; the
+// others are aggregated into counts and recipient states and their blocks
+// written as they fill. It commits a checkpoint when a WriterOptions
+// limit is reached. Nothing Add writes is visible before its checkpoint
+// is committed. IngestStats counts what Add was given: New ones are added,
+// not yet committed.
+//
+// Add checks ctx every thousand records; once it is done, Add returns the
+// stats of the records added so far and ctx's error, and the caller may
+// still Commit them.
+func (w *Writer) Add(ctx context.Context, recs []Record) (IngestStats, error) {
+	var st IngestStats
+	if w.done {
+		return st, errors.New("storing events: writer is closed")
+	}
+	if w.err != nil {
+		return st, fmt.Errorf("storing events: %w", w.err)
+	}
+	if err := ctx.Err(); err != nil {
+		return st, err
+	}
+	fps := w.fingerprints(recs)
+	for i := range recs {
+		if i%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return st, err
+			}
+		}
+		rec := &recs[i]
+		fp := fps[i]
+		hs := w.last
+		if hs == nil || hs.hour != hourOfTS(fp.ts) {
+			var err error
+			if hs, err = w.hourState(hourOfTS(fp.ts)); err != nil {
+				return st, fmt.Errorf("storing events: %w", w.fail(err))
+			}
+			w.last = hs
+		}
+		if !hs.set.insert(fp) {
+			st.Duplicate++
+			continue
+		}
+		if w.seq == 0 {
+			if err := w.begin(); err != nil {
+				return st, fmt.Errorf("storing events: %w", w.fail(err))
+			}
+		}
+		st.New++
+		if err := w.addNew(hs, rec, fp); err != nil {
+			return st, fmt.Errorf("storing events: %w", w.fail(err))
+		}
+		if w.newEvents >= w.opts.CheckpointEvents || w.rcpts.len() >= w.opts.CheckpointRecipients || hs.part >= maxParts {
+			if err := w.commit(nil); err != nil {
+				return st, fmt.Errorf("storing events: %w", err)
+			}
+		}
+	}
+	return st, nil
+}
+
+// parallelFingerprints is the least Add that hashes on two goroutines.
+const parallelFingerprints = 1024
+
+// fingerprints returns the (ts, Fingerprint) of recs, computed on two
+// goroutines for a large Add.
+func (w *Writer) fingerprints(recs []Record) []fprint {
+	fps := w.fps[:0]
+	if cap(fps) < len(recs) {
+		fps = make([]fprint, len(recs))
+	}
+	fps = fps[:len(recs)]
+	w.fps = fps
+	hash := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			fps[i] = fprint{ts: tsOf(recs[i].Time), id: Fingerprint(&recs[i].Event)}
+		}
+	}
+	if len(recs) < parallelFingerprints {
+		hash(0, len(recs))
+		return fps
+	}
+	half := len(recs) / 2
+	done := make(chan struct{})
+	go func() {
+		hash(half, len(recs))
+		close(done)
+	}()
+	hash(0, half)
+	<-done
+	return fps
+}
+
+// hourState returns the dedup state of hour, loading its committed
+// fingerprints if it is not cached.
+func (w *Writer) hourState(hour uint32) (*hourState, error) {
+	db := w.db
+	db.tick++
+	if hs := db.hours[hour]; hs != nil {
+		hs.used = db.tick
+		return hs, nil
+	}
+	hs := &hourState{hour: hour, used: db.tick}
+	err := db.kv.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: hourPrefix(kindFprint, hour)})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			item := it.Item()
+			pk, err := parseKey(item.Key())
+			if err != nil {
+				return err
+			}
+			if !w.cs.visible(pk.seq) {
+				continue
+			}
+			err = item.Value(func(v []byte) error {
+				return decodeFprints(v, func(ts uint64, id *[16]byte) {
+					hs.set.insert(fprint{ts: ts, id: *id})
+				})
+			})
+			if err != nil {
+				return fmt.Errorf("fingerprints of hour %d seq %d: %w", hour, pk.seq, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loading fingerprints: %w", err)
+	}
+	hs.committed = len(hs.set.fps)
+	if db.hours == nil {
+		db.hours = make(map[uint32]*hourState)
+	}
+	db.hours[hour] = hs
+	w.evict(hs)
+	return hs, nil
+}
+
+// evict drops least recently used hours that are not part of the
+// checkpoint in progress while more than maxCachedHours remain and they
+// hold more than maxCachedIDs ids: time-ordered logs need a few hours,
+// shuffled input all of them, if they are not too many.
+func (w *Writer) evict(keep *hourState) {
+	db := w.db
+	if len(db.hours) <= maxCachedHours {
+		return
+	}
+	ids := 0
+	for _, hs := range db.hours {
+		ids += len(hs.set.fps)
+	}
+	for len(db.hours) > maxCachedHours && ids > maxCachedIDs {
+		var old *hourState
+		for _, hs := range db.hours {
+			if !hs.touched && hs != w.last && hs != keep && (old == nil || hs.used < old.used) {
+				old = hs
+			}
+		}
+		if old == nil {
+			return
+		}
+		ids -= len(old.set.fps)
+		delete(db.hours, old.hour)
+	}
+}
+
+// begin starts a checkpoint: next = seq+1 is written before anything else.
+func (w *Writer) begin() error {
+	seq := w.cs.next
+	err := w.db.kv.Update(func(txn *badger.Txn) error {
+		return txn.Set(metaNext, binary.BigEndian.AppendUint64(nil, seq+1))
+	})
+	if err != nil {
+		return fmt.Errorf("starting checkpoint %d: %w", seq, err)
+	}
+	w.cs.next = seq + 1
+	w.seq = seq
+	w.wb = newAsyncBatch(w.db.kv)
+	return nil
+}
+
+// set queues a write of the checkpoint.
+func (w *Writer) set(k, v []byte) error { return w.wb.set(k, v) }
+
+// stage flushes what was written and calls the crash hook (tests only).
+func (w *Writer) stage(name string) error {
+	if w.crash == nil {
+		return nil
+	}
+	if err := w.wb.flush(); err != nil {
+		return err
+	}
+	return w.crash(name)
+}
+
+func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint) error {
+	w.newEvents++
+	w.ckey = appendCountKey(w.ckey[:0], rec)
+	if i, ok := w.counts[string(w.ckey)]; ok { // no allocation
+		w.countN[i]++
+	} else {
+		w.counts[string(w.ckey)] = len(w.countN)
+		w.countN = append(w.countN, 1)
+	}
+	acc := w.rcpts.get(keyString(rec.Recipient, maxAddress))
+	w.apply(acc, rec, fp)
+	w.rcpts.addRef(acc, partRef{hour: hs.hour, part: hs.part}) // the part rec goes into
+	if !hs.touched {
+		hs.touched = true
+		w.touched = append(w.touched, hs)
+	}
+	if hs.buf == nil {
+		if n := len(w.free); n > 0 {
+			hs.partBuf, w.free = w.free[n-1], w.free[:n-1]
+		} else {
+			// Small: an hour may get few records (a buffer grows as
+			// needed, and maxPendingRecords bounds the sum).
+			hs.partBuf = partBuf{buf: make([]byte, 0, 8<<10)}
+		}
+	}
+	off := len(hs.buf)
+	hs.buf = encodeRecord(hs.buf, rec)
+	hs.ents = append(hs.ents, pendingRec{fp: fp, off: uint32(off), len: uint32(len(hs.buf) - off)})
+	w.pending++
+	if len(hs.ents) >= blockRecords {
+		return w.writePart(hs)
+	}
+	if w.pending >= maxPendingRecords {
+		for _, h := range w.touched {
+			if len(h.ents) > 0 {
+				if err := w.writePart(h); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// writePart writes hs's unwritten records as its next block part.
+func (w *Writer) writePart(hs *hourState) error {
+	ents := hs.ents
+	slices.SortFunc(ents, func(a, b pendingRec) int { return a.fp.compare(b.fp) })
+	n := binary.MaxVarintLen64 + len(hs.buf) + len(ents)*(fpLen+binary.MaxVarintLen32)
+	if cap(w.raw) < n {
+		w.raw = make([]byte, 0, n)
+	}
+	raw := binary.AppendUvarint(w.raw[:0], uint64(len(ents)))
+	for i := range ents {
+		e := &ents[i]
+		raw = binary.BigEndian.AppendUint64(raw, e.fp.ts)
+		raw = append(raw, e.fp.id[:]...)
+		raw = binary.AppendUvarint(raw, uint64(e.len))
+		raw = append(raw, hs.buf[e.off:e.off+e.len]...)
+	}
+	w.raw = raw
+	if n := 1 + s2.MaxEncodedLen(len(raw)); cap(w.zbuf) < n {
+		w.zbuf = make([]byte, n)
+	}
+	w.zbuf[0] = blockCodecS2
+	z := w.zbuf[:1+len(s2.Encode(w.zbuf[1:cap(w.zbuf)], raw))]
+	b := bytes.Clone(z) // Badger keeps it until written: no spare capacity
+	if err := w.set(blockKey(hs.hour, w.seq, hs.part), b); err != nil {
+		return fmt.Errorf("writing block: %w", err)
+	}
+	hs.part++
+	w.pending -= len(ents)
+	if len(w.free) < 16 {
+		w.free = append(w.free, partBuf{buf: hs.buf[:0], ents: ents[:0]})
+	}
+	hs.partBuf = partBuf{}
+	return w.stage("block")
+}
+
+// Commit commits what was added so far as one checkpoint; it does nothing
+// if nothing new was added. Commit runs to the end even if ctx is done: a
+// checkpoint half written is worth nothing.
+func (w *Writer) Commit(ctx context.Context) error { return w.CommitWith(ctx, nil) }
+
+// CommitWith is Commit that also stores meta (name -> value) in the same
+// transaction that commits the checkpoint: after a crash both or neither
+// are there. With nothing new added, it stores meta alone. DB.Meta reads
+// the values back.
+func (w *Writer) CommitWith(_ context.Context, meta map[string][]byte) error {
+	if w.done {
+		return errors.New("committing events: writer is closed")
+	}
+	if w.err != nil {
+		return fmt.Errorf("committing events: %w", w.err)
+	}
+	if err := w.commit(meta); err != nil {
+		return fmt.Errorf("committing events: %w", err)
+	}
+	return nil
+}
+
+func (w *Writer) commit(meta map[string][]byte) error {
+	setMeta := func(txn *badger.Txn) error {
+		for name, v := range meta {
+			if err := txn.Set(userMetaKey(name), bytes.Clone(v)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if w.seq == 0 {
+		if len(meta) == 0 {
+			return nil
+		}
+		if err := w.db.kv.Update(setMeta); err != nil {
+			return w.fail(fmt.Errorf("storing meta: %w", err))
+		}
+		return nil
+	}
+	seq := w.seq
+	if err := w.writeCheckpoint(); err != nil {
+		return w.fail(fmt.Errorf("checkpoint %d: %w", seq, err))
+	}
+	err := w.db.kv.Update(func(txn *badger.Txn) error {
+		if err := txn.Set(metaCommit, binary.BigEndian.AppendUint64(nil, seq)); err != nil {
+			return err
+		}
+		return setMeta(txn)
+	})
+	if err != nil {
+		return w.fail(fmt.Errorf("committing checkpoint %d: %w", seq, err))
+	}
+	w.cs.commit = seq
+	for _, hs := range w.touched {
+		hs.committed = len(hs.set.fps)
+		hs.touched = false
+		hs.part = 0
+	}
+	w.reset()
+	w.evict(nil)
+	return nil
+}
+
+// writeCheckpoint writes everything of the checkpoint but the commit:
+// remaining block parts, fingerprint blocks, counts and recipients.
+func (w *Writer) writeCheckpoint() error {
+	for _, hs := range w.touched {
+		if len(hs.ents) > 0 {
+			if err := w.writePart(hs); err != nil {
+				return err
+			}
+		}
+	}
+	if err := w.stage("blocks"); err != nil {
+		return err
+	}
+	for _, hs := range w.touched {
+		fps := slices.Clone(hs.set.fps[hs.committed:])
+		slices.SortFunc(fps, fprint.compare)
+		if err := w.set(fprintKey(hs.hour, w.seq), encodeFprints(fps)); err != nil {
+			return fmt.Errorf("writing fingerprints: %w", err)
+		}
+	}
+	if err := w.stage("fingerprints"); err != nil {
+		return err
+	}
+	if err := w.writeCounts(); err != nil {
+		return err
+	}
+	if err := w.stage("counts"); err != nil {
+		return err
+	}
+	if err := w.writeRcpts(); err != nil {
+		return err
+	}
+	if err := w.stage("recipients"); err != nil {
+		return err
+	}
+	if err := w.wb.flush(); err != nil {
+		return fmt.Errorf("writing checkpoint: %w", err)
+	}
+	w.wb = nil
+	if w.crash != nil {
+		return w.crash("commit")
+	}
+	return nil
+}
+
+func (w *Writer) writeCounts() error {
+	type delta struct {
+		k []byte
+		n uint64
+	}
+	ds := make([]delta, 0, len(w.counts))
+	for k, i := range w.counts {
+		ds = append(ds, delta{[]byte(k), w.countN[i]})
+	}
+	slices.SortFunc(ds, func(a, b delta) int { return bytes.Compare(a.k, b.k) })
+	keys := make([][]byte, len(ds))
+	for i := range ds {
+		keys[i] = ds[i].k
+	}
+	err := w.db.lookupSorted(kindCount, keys, func(i int, v []byte) error {
+		var old uint64
+		if v != nil {
+			var err error
+			if old, err = w.cs.resolveCount(v); err != nil {
+				return fmt.Errorf("count %x: %w", keys[i], err)
+			}
+		}
+		return w.set(keys[i], encodeCount(w.seq, old+ds[i].n, old))
+	})
+	if err != nil {
+		return fmt.Errorf("writing counts: %w", err)
+	}
+	return nil
+}
+
+func (w *Writer) writeRcpts() error {
+	accs := w.rcpts.sorted()
+	refs, start := w.rcpts.groupRefs(w.seq)
+	w.rcpts.refs = nil
+	keys := make([][]byte, len(accs))
+	for i, a := range accs {
+		keys[i] = rcptKey(a.addr)
+	}
+	var buf []byte
+	err := w.db.lookupSorted(kindRcpt, keys, func(i int, v []byte) error {
+		addr := accs[i].addr
+		var prev []byte
+		if v != nil {
+			var err error
+			if prev, err = w.cs.resolveRcpt(v); err != nil {
+				return fmt.Errorf("recipient %s: %w", addr, err)
+			}
+		}
+		j := accs[i].index
+		if len(prev) == 0 { // a new recipient: no merge
+			buf = accs[i].encodeNew(buf[:0], refs[start[j]:start[j+1]])
+			return w.set(keys[i], wrapRcpt(w.seq, buf, nil))
+		}
+		s, err := decodeRcpt(addr, prev)
+		if err != nil {
+			return fmt.Errorf("recipient %s: %w", addr, err)
+		}
+		accs[i].mergeInto(&s, refs[start[j]:start[j+1]])
+		buf = s.encode(buf[:0])
+		return w.set(keys[i], wrapRcpt(w.seq, buf, prev))
+	})
+	if err != nil {
+		return fmt.Errorf("writing recipients: %w", err)
+	}
+	return nil
+}
+
+// lookupSorted calls fn(i, value) for each keys[i], in order; keys are
+// sorted and all of kind; value is nil if keys[i] is not stored. The
+// value is valid during fn only.
+func (db *DB) lookupSorted(kind byte, keys [][]byte, fn func(i int, v []byte) error) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	return db.kv.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kind}})
+		defer it.Close()
+		it.Seek(keys[0])
+		for i, k := range keys {
+			// Walk a few keys, else seek: a merge join when most keys
+			// are stored, point seeks when few are.
+			for steps := 0; it.Valid() && bytes.Compare(it.Item().Key(), k) < 0; steps++ {
+				if steps == 8 {
+					it.Seek(k)
+					break
+				}
+				it.Next()
+			}
+			if !it.Valid() || !bytes.Equal(it.Item().Key(), k) {
+				if err := fn(i, nil); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := it.Item().Value(func(v []byte) error { return fn(i, v) }); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Close releases the writer lock. What was added and not committed is
+// lost, as in a crash (the next Writer deletes its blocks): Commit first.
+func (w *Writer) Close() error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	if w.seq != 0 || w.err != nil {
+		// Drop the cached sets that hold ids of the lost checkpoint.
+		if w.wb != nil {
+			w.wb.cancel()
+			w.wb = nil
+		}
+		w.db.hours = nil
+	}
+	w.last = nil
+	w.db.wmu.Unlock()
+	return nil
+}
+
+// rcptAcc is what one checkpoint adds to a recipient: the rcptState fields
+// in a compact form, merged into the stored state at commit.
+type rcptAcc struct {
+	// Hot fields first: one cache line for most events.
+	events     uint64
+	firstTS    uint64
+	lastTS     uint64
+	lastRef    partRef // newest ref, to skip consecutive repeats
+	hasRef     bool
+	lastStatus parser.Status
+	lastReason classify.Reason
+	lastClass  classify.Class
+	index      uint32    // in rcptTable
+	h2         uint64    // second half of the address hash (rcptTable)
+	by         [8]uint32 // per status; statuses past 7 go to byMore
+	lastID     [16]byte
+	lastCode   int32
+	lastAction classify.Action
+	lastEnh    string
+	lastText   string
+	addr       string
+	byMore     map[parser.Status]uint64
+	fwd        *forward // rare: only recipients with a forward address
+}
+
+// forward is the newest forward address seen for a recipient.
+type forward struct {
+	addr string
+	ts   uint64
+	id   [16]byte
+}
+
+// partRef is a block ref within the checkpoint in progress.
+type partRef struct {
+	hour uint32
+	part uint16
+}
+
+// encodeNew appends what mergeInto into an empty state and encode give,
+// without building the state (TestEncodeNew).
+func (a *rcptAcc) encodeNew(b []byte, refs []blockRef) []byte {
+	e := enc{b}
+	e.u8(rcptCodecV2)
+	e.uvar(a.events)
+	count := func(st int) uint64 {
+		if st < len(a.by) {
+			return uint64(a.by[st]) + a.byMore[parser.Status(st)]
+		}
+		return a.byMore[parser.Status(st)]
+	}
+	n, last := 0, len(a.by)-1
+	for st := range a.by {
+		if count(st) != 0 {
+			n++
+		}
+	}
+	for st, c := range a.byMore {
+		if int(st) >= len(a.by) && c != 0 {
+			n++
+			last = max(last, int(st))
+		}
+	}
+	e.uvar(uint64(n))
+	for st := 0; st <= last; st++ {
+		if c := count(st); c != 0 {
+			e.u8(uint8(st))
+			e.uvar(c)
+		}
+	}
+	e.u64(a.firstTS)
+	e.u64(a.lastTS)
+	e.id(a.lastID)
+	e.status(a.lastStatus)
+	e.int(int(a.lastCode))
+	e.str(a.lastEnh)
+	e.u8(uint8(a.lastReason))
+	e.u8(uint8(a.lastClass))
+	e.u8(uint8(a.lastAction))
+	e.str(a.lastText)
+	var f forward
+	if a.fwd != nil {
+		f = *a.fwd
+	}
+	e.str(f.addr)
+	e.u64(f.ts)
+	e.id(f.id)
+	dropped := max(0, len(refs)-maxRefs)
+	refs = refs[dropped:]
+	e.uvar(uint64(dropped))
+	e.uvar(uint64(len(refs)))
+	for _, ref := range refs {
+		e.uvar(uint64(ref.hour))
+		e.uvar(ref.seq)
+		e.uvar(uint64(ref.part))
+	}
+	return e.b
+}
+
+// intern returns a shared copy of a short string that many recipients
+// have (enhanced codes).
+func (w *Writer) intern(s string) string {
+	if v, ok := w.interned[s]; ok {
+		return v
+	}
+	if w.interned == nil {
+		w.interned = make(map[string]string)
+	}
+	v := strings.Clone(s)
+	w.interned[v] = v
+	return v
+}
+
+// apply is rcptState.apply for the accumulator. Strings it keeps are
+// copied: they must not pin the caller's buffers.
+func (w *Writer) apply(a *rcptAcc, rec *Record, fp fprint) {
+	first := a.events == 0
+	a.events++
+	if st := rec.Status; int(st) < len(a.by) && a.by[st] < 1<<32-1 {
+		a.by[st]++
+	} else {
+		if a.byMore == nil {
+			a.byMore = make(map[parser.Status]uint64)
+		}
+		a.byMore[st]++
+	}
+	ts, id := fp.ts, fp.id
+	if ts != 0 && (a.firstTS == 0 || ts < a.firstTS) {
+		a.firstTS = ts
+	}
+	if first || later(ts, id, a.lastTS, a.lastID) {
+		a.lastTS, a.lastID = ts, id
+		code, enh := replyOf(rec)
+		a.lastStatus = rec.Status
+		a.lastCode = int32(min(max(code, -1<<31), 1<<31-1))
+		a.lastEnh = w.intern(enh)
+		a.lastReason = rec.Result.Reason
+		a.lastClass = rec.Result.Class
+		a.lastAction = rec.Result.Action
+		a.lastText = strings.Clone(rec.Text)
+	}
+	fwd := rec.Forward
+	if fwd == "" {
+		fwd = rec.Result.Forward
+	}
+	if fwd != "" && (a.fwd == nil || later(ts, id, a.fwd.ts, a.fwd.id)) {
+		if a.fwd == nil {
+			a.fwd = new(forward)
+		}
+		if fwd != a.fwd.addr {
+			a.fwd.addr = strings.Clone(fwd)
+		}
+		a.fwd.ts, a.fwd.id = ts, id
+	}
+}
+
+// mergeInto adds a (and its refs, oldest first) to s; the result is what
+// applying a's events to s one by one would give.
+func (a *rcptAcc) mergeInto(s *rcptState, refs []blockRef) {
+	r := &s.r
+	empty := r.Events == 0
+	r.Events += a.events
+	if r.ByStatus == nil {
+		r.ByStatus = make(map[parser.Status]uint64)
+	}
+	for st, n := range a.by {
+		if n != 0 {
+			r.ByStatus[parser.Status(st)] += uint64(n)
+		}
+	}
+	for st, n := range a.byMore {
+		r.ByStatus[st] += n
+	}
+	if a.firstTS != 0 && (s.firstTS == 0 || a.firstTS < s.firstTS) {
+		s.firstTS = a.firstTS
+	}
+	if a.events > 0 && (empty || later(a.lastTS, a.lastID, s.lastTS, s.lastID)) {
+		s.lastTS, s.lastID = a.lastTS, a.lastID
+		r.LastStatus = a.lastStatus
+		r.LastCode = int(a.lastCode)
+		r.LastEnhanced = a.lastEnh
+		r.LastReason = a.lastReason
+		r.LastClass = a.lastClass
+		r.LastAction = a.lastAction
+		r.LastText = a.lastText
+	}
+	if f := a.fwd; f != nil && (r.Forward == "" || later(f.ts, f.id, s.fwdTS, s.fwdID)) {
+		r.Forward, s.fwdTS, s.fwdID = f.addr, f.ts, f.id
+	}
+	if n := len(s.refs); n > 0 && len(refs) > 0 && s.refs[n-1] == refs[0] {
+		refs = refs[1:]
+	}
+	s.refs = append(s.refs, refs...)
+	if over := len(s.refs) - maxRefs; over > 0 {
+		s.refs = slices.Clone(s.refs[over:])
+		s.dropped += uint64(over)
+	}
+	s.fill()
+}
+
+// loadCommitState reads the commit meta keys.
+func (db *DB) loadCommitState() (commitState, error) {
+	var cs commitState
+	err := db.kv.View(func(txn *badger.Txn) error {
+		var err error
+		cs, err = readCommitState(txn)
+		return err
+	})
+	return cs, err
+}
+
+// readCommitState reads the commit meta keys in txn.
+func readCommitState(txn *badger.Txn) (commitState, error) {
+	cs := commitState{next: 1}
+	get := func(k []byte, fn func([]byte) error) error {
+		item, err := txn.Get(k)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(fn)
+	}
+	u64 := func(dst *uint64) func([]byte) error {
+		return func(v []byte) error {
+			if len(v) != 8 {
+				return fmt.Errorf("%w: meta value of %d bytes", errBadValue, len(v))
+			}
+			*dst = binary.BigEndian.Uint64(v)
+			return nil
+		}
+	}
+	if err := get(metaCommit, u64(&cs.commit)); err != nil {
+		return cs, fmt.Errorf("reading commit: %w", err)
+	}
+	if err := get(metaNext, u64(&cs.next)); err != nil {
+		return cs, fmt.Errorf("reading next: %w", err)
+	}
+	err := get(metaAborted, func(v []byte) error {
+		if len(v)%8 != 0 {
+			return fmt.Errorf("%w: aborted list of %d bytes", errBadValue, len(v))
+		}
+		for ; len(v) > 0; v = v[8:] {
+			cs.aborted = append(cs.aborted, binary.BigEndian.Uint64(v))
+		}
+		return nil
+	})
+	if err != nil {
+		return cs, fmt.Errorf("reading aborted checkpoints: %w", err)
+	}
+	cs.next = max(cs.next, cs.commit+1)
+	return cs, nil
+}
+
+// recoverCheckpoints finishes off checkpoints that were started and never
+// committed (a crash, or a Writer closed without Commit): it deletes every
+// block and fingerprint key that is not committed, then adds their seqs to
+// aborted.
+func (db *DB) recoverCheckpoints(cs *commitState) error {
+	var lost []uint64
+	for s := cs.commit + 1; s < cs.next; s++ {
+		if _, found := slices.BinarySearch(cs.aborted, s); !found {
+			lost = append(lost, s)
+		}
+	}
+	if len(lost) == 0 {
+		return nil
+	}
+	wb := newAsyncBatch(db.kv)
+	defer wb.cancel()
+	err := db.kv.View(func(txn *badger.Txn) error {
+		for _, kind := range []byte{kindBlock, kindFprint} {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kind}})
+			for it.Rewind(); it.Valid(); it.Next() {
+				pk, err := parseKey(it.Item().Key())
+				if err != nil {
+					it.Close()
+					return err
+				}
+				if !cs.visible(pk.seq) {
+					if err := wb.delete(it.Item().KeyCopy(nil)); err != nil {
+						it.Close()
+						return err
+					}
+				}
+			}
+			it.Close()
+		}
+		return nil
+	})
+	if err == nil {
+		err = wb.flush()
+	}
+	if err != nil {
+		return fmt.Errorf("deleting uncommitted checkpoints %v: %w", lost, err)
+	}
+	aborted := append(slices.Clone(cs.aborted), lost...)
+	slices.Sort(aborted)
+	var v []byte
+	for _, s := range aborted {
+		v = binary.BigEndian.AppendUint64(v, s)
+	}
+	err = db.kv.Update(func(txn *badger.Txn) error { return txn.Set(metaAborted, v) })
+	if err != nil {
+		return fmt.Errorf("recording uncommitted checkpoints %v: %w", lost, err)
+	}
+	cs.aborted = aborted
+	return nil
+}
+
+// rcptTable maps addresses to the accumulators of a checkpoint: an
+// open-addressing table of 128-bit address hashes (two seeded maphashes: a
+// collision is astronomically unlikely, so the address is not compared)
+// pointing into slabs of accumulators: one cache miss for the table, no
+// per-recipient allocation. The block refs of all recipients are kept in
+// one slice.
+type rcptTable struct {
+	seed  [2]maphash.Seed
+	slots []rcptSlot // len a power of two, at most half full
+	slabs [][]rcptAcc
+	n     int
+	refs  []accRef // in the order added
+}
+
+// rcptSlot is the first half of an address hash and the index+1 of its
+// accumulator (0: empty).
+type rcptSlot struct {
+	h   uint64
+	idx uint32
+}
+
+// accRef is a block ref (of the checkpoint in progress) of the
+// accumulator at index acc.
+type accRef struct {
+	hour uint32
+	part uint16
+	acc  uint32
+}
+
+const slabSize = 4096
+
+func (t *rcptTable) len() int { return t.n }
+
+func (t *rcptTable) at(i uint32) *rcptAcc { return &t.slabs[i/slabSize][i%slabSize] }
+
+// get returns the accumulator of addr, adding one if needed.
+func (t *rcptTable) get(addr string) *rcptAcc {
+	if t.slots == nil {
+		t.seed = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+		t.slots = make([]rcptSlot, 1<<12)
+	}
+	h1, h2 := maphash.String(t.seed[0], addr), maphash.String(t.seed[1], addr)
+	mask := uint64(len(t.slots) - 1)
+	i := h1 & mask
+	for ; t.slots[i].idx != 0; i = (i + 1) & mask {
+		if t.slots[i].h == h1 {
+			if a := t.at(t.slots[i].idx - 1); a.h2 == h2 {
+				return a
+			}
+		}
+	}
+	if t.n%slabSize == 0 {
+		t.slabs = append(t.slabs, make([]rcptAcc, slabSize))
+	}
+	j := uint32(t.n)
+	t.n++
+	t.slots[i] = rcptSlot{h: h1, idx: j + 1}
+	a := t.at(j)
+	a.addr = strings.Clone(addr)
+	a.index = j
+	a.h2 = h2
+	if 2*t.n > len(t.slots) {
+		t.grow()
+	}
+	return a
+}
+
+func (t *rcptTable) grow() {
+	old := t.slots
+	t.slots = make([]rcptSlot, 2*len(old))
+	mask := uint64(len(t.slots) - 1)
+	for _, s := range old {
+		if s.idx == 0 {
+			continue
+		}
+		i := s.h & mask
+		for t.slots[i].idx != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = s
+	}
+}
+
+// addRef records that a's address has an event in block ref.
+func (t *rcptTable) addRef(a *rcptAcc, ref partRef) {
+	if a.hasRef && a.lastRef == ref {
+		return
+	}
+	t.refs = append(t.refs, accRef{hour: ref.hour, part: ref.part, acc: a.index})
+	a.hasRef = true
+	a.lastRef = ref
+}
+
+// groupRefs returns all refs grouped by accumulator (a counting sort,
+// stable: oldest first) and where each accumulator's group starts: the
+// refs of the accumulator at index i are refs[start[i]:start[i+1]].
+func (t *rcptTable) groupRefs(seq uint64) (refs []blockRef, start []uint32) {
+	start = make([]uint32, t.n+1)
+	for _, r := range t.refs {
+		start[r.acc+1]++
+	}
+	for i := 1; i <= t.n; i++ {
+		start[i] += start[i-1]
+	}
+	pos := slices.Clone(start[:t.n])
+	refs = make([]blockRef, len(t.refs))
+	for _, r := range t.refs {
+		refs[pos[r.acc]] = blockRef{hour: r.hour, seq: seq, part: r.part}
+		pos[r.acc]++
+	}
+	return refs, start
+}
+
+// sorted returns the accumulators by address.
+func (t *rcptTable) sorted() []*rcptAcc {
+	out := make([]*rcptAcc, t.n)
+	for i := range out {
+		out[i] = t.at(uint32(i))
+	}
+	slices.SortFunc(out, func(a, b *rcptAcc) int { return strings.Compare(a.addr, b.addr) })
+	return out
+}

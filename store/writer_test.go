@@ -1,0 +1,648 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"reflect"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"bouncelens/classify"
+)
+
+// addAll feeds recs to w in Adds of the given sizes (cycled) and commits.
+func addAll(t testing.TB, w *Writer, recs []Record, sizes ...int) IngestStats {
+	t.Helper()
+	var total IngestStats
+	for i, k := 0, 0; i < len(recs); k++ {
+		n := min(sizes[k%len(sizes)], len(recs)-i)
+		st, err := w.Add(context.Background(), recs[i:i+n])
+		if err != nil {
+			t.Fatalf("Add: %v", err)
+		}
+		total.New += st.New
+		total.Duplicate += st.Duplicate
+		i += n
+	}
+	if err := w.Commit(context.Background()); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	return total
+}
+
+// histories returns the History of a few addresses of recs.
+func histories(t testing.TB, db *DB, recs []Record) map[string][]Record {
+	t.Helper()
+	out := make(map[string][]Record)
+	for _, r := range recs[:20] {
+		var got []Record
+		err := db.History(context.Background(), r.Recipient, Filter{}, func(r Record) error {
+			r.Source, r.Line = "", 0
+			got = append(got, r)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[r.Recipient] = got
+	}
+	return out
+}
+
+func TestWriterSplitAndOrderIndependence(t *testing.T) {
+	all := synth(3000, 21)
+	ref, _ := openT(t)
+	ingest(t, ref, all)
+	want := snap(t, ref)
+	wantHist := histories(t, ref, all)
+
+	doubled := append(shuffled(all, 5), all[:1000]...)
+	tests := []struct {
+		name  string
+		opts  WriterOptions
+		recs  []Record
+		sizes []int
+		want  IngestStats
+	}{
+		{"one add", WriterOptions{}, all, []int{len(all)}, IngestStats{New: 3000}},
+		{"adds of 1, 7 and 500", WriterOptions{}, all, []int{1, 7, 500}, IngestStats{New: 3000}},
+		{"shuffled, checkpoint every 333", WriterOptions{CheckpointEvents: 333}, shuffled(all, 1), []int{100}, IngestStats{New: 3000}},
+		{"checkpoint every event", WriterOptions{CheckpointEvents: 1}, all[:300], []int{64}, IngestStats{New: 300}},
+		{"few recipients per checkpoint", WriterOptions{CheckpointRecipients: 50}, shuffled(all, 2), []int{2048}, IngestStats{New: 3000}},
+		{"duplicates across checkpoints", WriterOptions{CheckpointEvents: 700}, doubled, []int{999}, IngestStats{New: 3000, Duplicate: 1000}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, _ := openT(t)
+			w := db.NewWriter(tt.opts)
+			st := addAll(t, w, tt.recs, tt.sizes...)
+			w.Close()
+			if st != tt.want {
+				t.Errorf("stats %+v, want %+v", st, tt.want)
+			}
+			if len(tt.recs) < len(all) {
+				ref2, _ := openT(t)
+				ingest(t, ref2, tt.recs)
+				sameSnapshot(t, snap(t, db), snap(t, ref2))
+				return
+			}
+			sameSnapshot(t, snap(t, db), want)
+			if got := histories(t, db, all); !reflect.DeepEqual(got, wantHist) {
+				t.Errorf("histories differ")
+			}
+		})
+	}
+}
+
+var errCrash = errors.New("simulated crash")
+
+func TestWriterCrashThenRerun(t *testing.T) {
+	all := synth(3000, 22)
+	ref, _ := openT(t)
+	ingest(t, ref, all)
+	want := snap(t, ref)
+
+	// Checkpoints of 1000 events: the crash hits the n-th time a stage is
+	// reached, so some checkpoints are committed before it.
+	tests := []struct {
+		stage string
+		n     int
+	}{
+		{"block", 1}, {"block", 5},
+		{"blocks", 1}, {"blocks", 3},
+		{"fingerprints", 2},
+		{"counts", 2},
+		{"recipients", 1}, {"recipients", 3},
+		{"commit", 1}, {"commit", 3},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s#%d", tt.stage, tt.n), func(t *testing.T) {
+			db, dir := openT(t)
+			w := db.NewWriter(WriterOptions{CheckpointEvents: 1000})
+			seen := 0
+			w.crash = func(stage string) error {
+				if stage == tt.stage {
+					if seen++; seen == tt.n {
+						return errCrash
+					}
+				}
+				return nil
+			}
+			_, err := w.Add(context.Background(), shuffled(all, 3))
+			if err == nil {
+				err = w.Commit(context.Background())
+			}
+			if !errors.Is(err, errCrash) {
+				t.Fatalf("no crash: %v", err)
+			}
+			// A crash: Badger is closed without the Writer finishing.
+			if err := db.kv.Close(); err != nil {
+				t.Fatal(err)
+			}
+			db = openDir(t, dir)
+			before, err := db.Stats(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if before.Events%1000 != 0 || before.Events >= 3000 {
+				t.Errorf("after the crash %d events are visible, want whole checkpoints", before.Events)
+			}
+			checkOnlyCommitted(t, db)
+			st := ingest(t, db, all)
+			if st.New != 3000-int(before.Events) || st.Duplicate != int(before.Events) {
+				t.Errorf("re-run: %+v after %d events", st, before.Events)
+			}
+			sameSnapshot(t, snap(t, db), want)
+		})
+	}
+}
+
+// checkOnlyCommitted checks that no block or fingerprint key of an
+// uncommitted checkpoint is left after a read-write Open, and that the
+// counts and recipients add up to the events.
+func checkOnlyCommitted(t *testing.T, db *DB) {
+	t.Helper()
+	cs, err := db.loadCommitState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs.next-1 > cs.commit {
+		if _, found := slicesContains(cs.aborted, cs.next-1); !found {
+			t.Errorf("seq %d started, not committed, not aborted: %+v", cs.next-1, cs)
+		}
+	}
+	err = db.kv.View(func(txn *badger.Txn) error {
+		for _, kind := range []byte{kindBlock, kindFprint} {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kind}})
+			for it.Rewind(); it.Valid(); it.Next() {
+				pk, err := parseKey(it.Item().Key())
+				if err != nil || !cs.visible(pk.seq) {
+					t.Errorf("key %x of an uncommitted checkpoint (%v)", it.Item().Key(), err)
+				}
+			}
+			it.Close()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := snap(t, db)
+	var n, r uint64
+	for _, c := range s.Counts {
+		n += c.N
+	}
+	for _, rc := range s.Recipients {
+		r += rc.Events
+	}
+	if n != s.Totals.Events || r != s.Totals.Events || uint64(len(s.Events)) != s.Totals.Events {
+		t.Errorf("counts sum to %d, recipients to %d, %d events listed; Stats says %d", n, r, len(s.Events), s.Totals.Events)
+	}
+}
+
+func slicesContains(s []uint64, v uint64) (int, bool) {
+	for i, x := range s {
+		if x == v {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+func TestWriterCloseWithoutCommit(t *testing.T) {
+	all := synth(2000, 23)
+	ref, _ := openT(t)
+	ingest(t, ref, all)
+	want := snap(t, ref)
+
+	db, _ := openT(t)
+	ingest(t, db, all[:500])
+	w := db.NewWriter(WriterOptions{})
+	if st, err := w.Add(context.Background(), all); err != nil || st.New != 1500 {
+		t.Fatalf("Add: %+v, %v", st, err)
+	}
+	w.Close() // lost, as in a crash
+	if tot, _ := db.Stats(context.Background()); tot.Events != 500 {
+		t.Errorf("after Close without Commit, %d events visible, want 500", tot.Events)
+	}
+	if st := ingest(t, db, all); st.New != 1500 || st.Duplicate != 500 {
+		t.Errorf("re-run: %+v", st)
+	}
+	checkOnlyCommitted(t, db)
+	sameSnapshot(t, snap(t, db), want)
+}
+
+func TestWriterCancel(t *testing.T) {
+	all := synth(5000, 24)
+	db, _ := openT(t)
+	w := db.NewWriter(WriterOptions{})
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	if st, err := w.Add(ctx, all[:100]); err != nil || st.New != 100 {
+		t.Fatalf("Add: %+v, %v", st, err)
+	}
+	cancel()
+	if st, err := w.Add(ctx, all[100:]); !errors.Is(err, context.Canceled) || st.New != 0 {
+		t.Fatalf("Add with a cancelled ctx: %+v, %v", st, err)
+	}
+	if err := w.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if tot, _ := db.Stats(context.Background()); tot.Events != 100 {
+		t.Errorf("%d events committed, want 100", tot.Events)
+	}
+}
+
+func TestCommitWithIsAtomic(t *testing.T) {
+	all := synth(1000, 25)
+	db, dir := openT(t)
+	w := db.NewWriter(WriterOptions{})
+	w.crash = func(stage string) error {
+		if stage == "commit" {
+			return errCrash
+		}
+		return nil
+	}
+	if _, err := w.Add(context.Background(), all); err != nil {
+		t.Fatal(err)
+	}
+	meta := map[string][]byte{"offset:/var/log/maillog": []byte("12345")}
+	if err := w.CommitWith(context.Background(), meta); !errors.Is(err, errCrash) {
+		t.Fatalf("CommitWith: %v, want the crash", err)
+	}
+	db.kv.Close()
+	db = openDir(t, dir)
+	ctx := context.Background()
+	if v, ok, err := db.Meta(ctx, "offset:/var/log/maillog"); ok || err != nil {
+		t.Errorf("meta after a crash before commit: %q, %v, %v", v, ok, err)
+	}
+	if tot, _ := db.Stats(ctx); tot.Events != 0 {
+		t.Errorf("%d events after a crash before commit", tot.Events)
+	}
+
+	w = db.NewWriter(WriterOptions{})
+	if _, err := w.Add(ctx, all); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.CommitWith(ctx, meta); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing new: the meta alone is stored.
+	if _, err := w.Add(ctx, all); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.CommitWith(ctx, map[string][]byte{"other": {1}}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if v, ok, err := db.Meta(ctx, "offset:/var/log/maillog"); !ok || err != nil || string(v) != "12345" {
+		t.Errorf("meta after commit: %q, %v, %v", v, ok, err)
+	}
+	if v, ok, _ := db.Meta(ctx, "other"); !ok || !bytes.Equal(v, []byte{1}) {
+		t.Errorf("meta of an empty commit: %q, %v", v, ok)
+	}
+	if tot, _ := db.Stats(ctx); tot.Events != 1000 {
+		t.Errorf("%d events after commit", tot.Events)
+	}
+}
+
+func TestHistoryCap(t *testing.T) {
+	addr := "busy@example.com"
+	const n = maxRefs + 76
+	recs := make([]Record, n)
+	for i := range recs { // one per hour: one block each
+		recs[i] = mk(day0.Add(time.Duration(i)*time.Hour), addr, sent, 250, "2.0.0", classify.Delivered, classify.None)
+	}
+	db, _ := openT(t)
+	ingest(t, db, recs)
+	var got []time.Time
+	err := db.History(context.Background(), addr, Filter{}, func(r Record) error {
+		got = append(got, r.Time)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != maxRefs || !got[0].Equal(recs[n-maxRefs].Time) || !got[len(got)-1].Equal(recs[n-1].Time) {
+		t.Errorf("History returned %d events (%v .. %v), want the newest %d", len(got), got[0], got[len(got)-1], maxRefs)
+	}
+	r, _, _ := db.Recipient(context.Background(), addr)
+	if r.Events != n {
+		t.Errorf("Events = %d, want %d: the cap is on History only", r.Events, n)
+	}
+	err = db.kv.View(func(txn *badger.Txn) error {
+		cs, _ := readCommitState(txn)
+		s, _, err := cs.getRcpt(txn, addr)
+		if err == nil && (len(s.refs) != maxRefs || s.dropped != n-maxRefs) {
+			t.Errorf("%d refs, %d dropped", len(s.refs), s.dropped)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestIDSet(t *testing.T) {
+	var s idSet
+	r := rand.New(rand.NewPCG(1, 2))
+	var ids []fprint
+	for i := range 10000 {
+		var fp fprint
+		binary.LittleEndian.PutUint64(fp.id[:], r.Uint64())
+		binary.LittleEndian.PutUint64(fp.id[8:], uint64(i))
+		if i%3 == 0 {
+			fp.id[0], fp.id[1] = 0, 0 // collide in the table
+		}
+		ids = append(ids, fp)
+		if !s.insert(fp) {
+			t.Fatalf("insert %d: already there", i)
+		}
+	}
+	for i, fp := range ids {
+		if s.insert(fp) {
+			t.Fatalf("second insert of %d succeeded", i)
+		}
+	}
+	if len(s.fps) != len(ids) {
+		t.Errorf("%d ids, want %d", len(s.fps), len(ids))
+	}
+}
+
+const killEnv = "BOUNCELENS_STORE_TEST_KILL_DIR"
+
+// TestKillHelper is not a test: TestKill9 runs the test binary with it, as
+// a process that ingests until it is killed.
+func TestKillHelper(t *testing.T) {
+	dir := os.Getenv(killEnv)
+	if dir == "" {
+		t.Skip("helper process only")
+	}
+	db, err := Open(dir, Options{})
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(4)
+	}
+	w := db.NewWriter(WriterOptions{CheckpointEvents: 2000})
+	all := synth(40000, 26)
+	for i := 0; ; i = (i + 500) % len(all) {
+		if _, err := w.Add(context.Background(), all[i:i+500]); err != nil {
+			fmt.Println(err)
+			os.Exit(5)
+		}
+		fmt.Println("added", i)
+	}
+}
+
+func TestKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	all := synth(40000, 26)
+	ref, _ := openT(t)
+	ingest(t, ref, all)
+	want := snap(t, ref)
+
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKillHelper$")
+	cmd.Env = append(os.Environ(), killEnv+"="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	lines := 0
+	for lines < 30 && sc.Scan() { // several checkpoints, then mid-way
+		if bytes.HasPrefix(sc.Bytes(), []byte("added")) {
+			lines++
+		}
+	}
+	if lines < 30 {
+		cmd.Process.Kill()
+		t.Fatalf("helper stopped after %d Adds: %s", lines, sc.Text())
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+
+	db := openDir(t, dir)
+	before, err := db.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOnlyCommitted(t, db)
+	st := ingest(t, db, all)
+	if st.New != len(all)-int(before.Events) {
+		t.Errorf("re-run after kill -9 with %d events stored: %+v", before.Events, st)
+	}
+	sameSnapshot(t, snap(t, db), want)
+	t.Logf("killed after %d Adds; %d events had been committed", lines, before.Events)
+}
+
+// v1 store: the schema 1 write path, kept to test the migration.
+
+func histKeyV1(addr string, ts uint64, id [16]byte) []byte {
+	k := append([]byte{kindHist}, addr...)
+	k = append(k, 0)
+	k = binary.BigEndian.AppendUint64(k, ts)
+	return append(k, id[:]...)
+}
+
+// ingestV1 writes recs as bouncelens with schema 1 did.
+func ingestV1(t *testing.T, db *DB, recs []Record) {
+	t.Helper()
+	err := db.kv.Update(func(txn *badger.Txn) error {
+		counts := make(map[countKey]uint64)
+		rcpts := make(map[string]*rcptState)
+		for i := range recs {
+			rec := &recs[i]
+			ts, id := tsOf(rec.Time), Fingerprint(&rec.Event)
+			ek := eventKey(ts, id)
+			if _, err := txn.Get(ek); err == nil {
+				continue
+			}
+			if err := txn.Set(ek, encodeRecord(nil, rec)); err != nil {
+				return err
+			}
+			addr := keyString(rec.Recipient, maxAddress)
+			if err := txn.Set(histKeyV1(addr, ts, id), nil); err != nil {
+				return err
+			}
+			counts[newCountKey(rec)]++
+			if rcpts[addr] == nil {
+				rcpts[addr] = &rcptState{r: Recipient{Address: addr}}
+			}
+			rcpts[addr].apply(rec, ts, id)
+		}
+		for ck, n := range counts {
+			if err := txn.Set(ck.bytes(), binary.BigEndian.AppendUint64(nil, n)); err != nil {
+				return err
+			}
+		}
+		for addr, s := range rcpts {
+			if err := txn.Set(rcptKey(addr), s.encodeVersion(nil, rcptCodecV1)); err != nil {
+				return err
+			}
+		}
+		return txn.Set(metaSchema, binary.BigEndian.AppendUint16(nil, 1))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMigrateSchema1(t *testing.T) {
+	all := synth(1500, 27)
+	ref, _ := openT(t)
+	ingest(t, ref, all)
+	want := snap(t, ref)
+	wantHist := histories(t, ref, all)
+
+	db, dir := openT(t)
+	if err := db.kv.DropAll(); err != nil {
+		t.Fatal(err)
+	}
+	ingestV1(t, db, all)
+	db.Close()
+
+	_, err := Open(dir, Options{ReadOnly: true})
+	if !errors.Is(err, ErrOlderSchema) || !bytes.Contains([]byte(err.Error()), []byte("run `bouncelens scan` once to upgrade it")) {
+		t.Fatalf("read-only Open of a schema 1 store: %v", err)
+	}
+
+	db = openDir(t, dir)
+	sameSnapshot(t, snap(t, db), want)
+	if got := histories(t, db, all); !reflect.DeepEqual(got, wantHist) {
+		t.Errorf("histories differ after migration")
+	}
+	err = db.kv.View(func(txn *badger.Txn) error {
+		for _, kind := range []byte{kindEvent, kindHist} {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kind}})
+			if it.Rewind(); it.Valid() {
+				t.Errorf("schema 1 key %x left", it.Item().Key())
+			}
+			it.Close()
+		}
+		item, err := txn.Get(metaSchema)
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error {
+			if binary.BigEndian.Uint16(v) != schemaVersion {
+				t.Errorf("schema %x after migration", v)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := ingest(t, db, all); st.Duplicate != len(all) {
+		t.Errorf("re-ingest after migration: %+v", st)
+	}
+	db.Close()
+	ro, err := Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	sameSnapshot(t, snap(t, ro), want)
+}
+
+func TestAppendCountKey(t *testing.T) {
+	for _, r := range synth(200, 28) {
+		if got, want := appendCountKey(nil, &r), newCountKey(&r).bytes(); !bytes.Equal(got, want) {
+			t.Fatalf("appendCountKey = %x, want %x", got, want)
+		}
+	}
+}
+
+// TestAbortedCheckpointStaysInvisible: the counts and recipients an
+// uncommitted checkpoint wrote must stay invisible after later
+// checkpoints commit (its seq is then below commit, but aborted).
+func TestAbortedCheckpointStaysInvisible(t *testing.T) {
+	gen := func(domain string, day int) []Record {
+		var out []Record
+		for i := range 50 {
+			out = append(out, mk(at(day, i%24, i), fmt.Sprintf("u%d@%s", i%7, domain), bounced, 550, "5.1.1", classify.UserUnknown, classify.Hard))
+		}
+		return out
+	}
+	a, b, c := gen("a.example", 0), gen("b.example", 1), gen("c.example", 2)
+	// B shares recipients with A and C, not count keys.
+	for i := range b {
+		b[i].Recipient = a[i].Recipient
+		if i%2 == 0 {
+			b[i].Recipient = c[i].Recipient
+		}
+	}
+	refSnap := func(sets ...[]Record) snapshot {
+		db, _ := openT(t)
+		for _, s := range sets {
+			ingest(t, db, s)
+		}
+		return snap(t, db)
+	}
+	for _, stage := range []string{"counts", "recipients", "commit"} {
+		t.Run(stage, func(t *testing.T) {
+			db, dir := openT(t)
+			ingest(t, db, a)
+			w := db.NewWriter(WriterOptions{})
+			w.crash = func(s string) error {
+				if s == stage {
+					return errCrash
+				}
+				return nil
+			}
+			if _, err := w.Add(context.Background(), b); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Commit(context.Background()); !errors.Is(err, errCrash) {
+				t.Fatalf("Commit: %v", err)
+			}
+			db.kv.Close()
+			db = openDir(t, dir)
+			ingest(t, db, c)
+			sameSnapshot(t, snap(t, db), refSnap(a, c))
+			ingest(t, db, b)
+			sameSnapshot(t, snap(t, db), refSnap(a, b, c))
+		})
+	}
+}
+
+func TestEncodeNew(t *testing.T) {
+	w := &Writer{}
+	var tab rcptTable
+	recs := synth(2000, 29)
+	recs[3].Status = 200 // a status past the array
+	recs[3].Recipient = recs[0].Recipient
+	for i := range recs {
+		r := &recs[i]
+		a := tab.get(r.Recipient)
+		w.apply(a, r, fprint{ts: tsOf(r.Time), id: Fingerprint(&r.Event)})
+		tab.addRef(a, partRef{hour: uint32(i / 300), part: uint16(i % 3)})
+	}
+	refs, start := tab.groupRefs(7)
+	for _, a := range tab.sorted() {
+		rs := refs[start[a.index]:start[a.index+1]]
+		s := rcptState{r: Recipient{Address: a.addr}}
+		a.mergeInto(&s, rs)
+		if got, want := a.encodeNew(nil, rs), s.encode(nil); !bytes.Equal(got, want) {
+			t.Fatalf("%s: encodeNew = %x\nwant %x", a.addr, got, want)
+		}
+	}
+}
