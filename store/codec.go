@@ -78,6 +78,7 @@ type commitState struct {
 	commit  uint64   // last committed seq
 	next    uint64   // next seq to use
 	aborted []uint64 // sorted
+	segEnd  segEnd   // committed end of the segment files
 }
 
 // visible reports whether what checkpoint seq wrote is committed.
@@ -133,9 +134,8 @@ func (c *commitState) resolveRcpt(v []byte) ([]byte, error) {
 	return cur[n:], nil
 }
 
-// encodeFprints encodes sorted (ts, id) pairs.
-func encodeFprints(fps []fprint) []byte {
-	b := make([]byte, 0, len(fps)*fpLen)
+// encodeFprintsTo appends the encoding of sorted (ts, id) pairs to b.
+func encodeFprintsTo(b []byte, fps []fprint) []byte {
 	for _, f := range fps {
 		b = binary.BigEndian.AppendUint64(b, f.ts)
 		b = append(b, f.id[:]...)

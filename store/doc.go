@@ -13,8 +13,12 @@
 //
 // Events are stored in blocks: the new events of one hour of one
 // checkpoint, a few hundred per block part, plus one fingerprint block per
-// hour and checkpoint that lists their (time, id) pairs, which is what
-// dedup loads. Counts are one key per (day, domain, status, reason,
+// hour and checkpoint (more if the Writer had to drop the hour's ids from
+// memory meanwhile) that lists their (time, id) pairs, which is what
+// dedup loads. On disk, blocks are appended to segment files
+// (<dir>/segments/NNNNNN.seg, plain writes, a new file every 256 MB) and
+// Badger holds small refs to them (segments.go); in memory they are Badger
+// values. Counts are one key per (day, domain, status, reason,
 // class, reply); recipients one key per address, with the refs of the
 // blocks that hold the address's events (for History; at most 1024, the
 // newest).
@@ -31,8 +35,10 @@
 //     transactions (no Badger transaction size limit applies);
 //  3. writes every count and recipient it changed, as (seq, new, old)
 //     where old is the value before the checkpoint;
-//  4. commits: one small transaction sets meta "commit" = seq (and, with
-//     Writer.CommitWith, the caller's meta values).
+//  4. fsyncs the segment files it appended to, then commits: one small
+//     transaction sets meta "commit" = seq and "segend" = the end of the
+//     active segment (and, with Writer.CommitWith, the caller's meta
+//     values).
 //
 // Readers see the blocks of committed seqs only (seq <= commit and not in
 // meta "aborted"), and take the new value of a count or recipient if its
@@ -41,7 +47,8 @@
 // power loss with Options.SyncWrites) at any point leaves the store equal
 // to its last committed checkpoint: the next read-write Open (or
 // NewWriter, after a Writer closed without Commit) deletes the blocks of
-// the started, uncommitted seq and adds it to "aborted"; its count and
+// the started, uncommitted seq, adds it to "aborted" and truncates the
+// segments back to "segend"; its count and
 // recipient values resolve to their old halves until they are next
 // written. Re-running the same input re-adds exactly what was lost.
 // Without SyncWrites, a machine crash can also lose the last committed

@@ -97,7 +97,7 @@ func openDir(t testing.TB, dir string) *DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.kv.Close() }) // no-op error if already closed
+	t.Cleanup(func() { db.closeSegments(); db.kv.Close() }) // no-op errors if already closed
 	return db
 }
 

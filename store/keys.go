@@ -22,8 +22,13 @@ import (
 //	count  0x02 day uint32 | domain 0x00 | status uint8 | reason uint8 |
 //	            class uint8 | code uint16 | enhanced       -> seq | N | prevN (codec.go)
 //	rcpt   0x03 address                                    -> seq | state | prev state (codec.go)
-//	block  0x05 hour uint32 | seq uint64 | part uint16     -> event block (codec.go)
-//	fprint 0x06 hour uint32 | seq uint64                   -> fingerprint block (codec.go)
+//	block  0x05 hour uint32 | seq uint64 | part uint16     -> ref of an event block (codec.go)
+//	fprint 0x06 hour uint32 | seq uint64 | part uint16     -> ref of a fingerprint block (codec.go)
+//	meta   0x00 "segend"                                   -> seg uint32 | size uint64 (segments.go)
+//
+// On disk, the value of a block or fprint key is a ref into a segment file
+// (segments.go): seg uint32 | offset uint64 | length uint32; in memory
+// (Options.InMemory) it is the block itself.
 //
 // Kinds 0x01 (event: ts | id -> record) and 0x04 (hist: address 0x00 | ts |
 // id) are schema 1; Open migrates them away (store.go).
@@ -45,8 +50,10 @@ import (
 // the new events of one hour in one checkpoint (seq), in parts of at most
 // blockRecords records, each part sorted by (ts, id) (parts of one
 // checkpoint are not ordered relative to one another). The fingerprint
-// block of (hour, seq) lists the (ts, id) of all the events in those parts,
-// sorted, so that dedup loads an hour's ids without decoding records. Block
+// blocks of (hour, seq) list the (ts, id) of all the events in those parts,
+// each sorted, so that dedup loads an hour's ids without decoding records:
+// usually one per (hour, seq), more when the Writer had to drop the hour's
+// ids from memory during the checkpoint (writer.go, evict). Block
 // and fingerprint keys of a seq that is not committed (seq > commit, or in
 // aborted) are invisible to every reader.
 //
@@ -95,6 +102,7 @@ var (
 	metaCommit  = []byte{kindMeta, 'c', 'o', 'm', 'm', 'i', 't'}
 	metaNext    = []byte{kindMeta, 'n', 'e', 'x', 't'}
 	metaAborted = []byte{kindMeta, 'a', 'b', 'o', 'r', 't', 'e', 'd'}
+	metaSegEnd  = []byte{kindMeta, 's', 'e', 'g', 'e', 'n', 'd'}
 )
 
 // userMetaPrefix prefixes the names given to Writer.CommitWith.
@@ -126,11 +134,12 @@ func blockKey(hour uint32, seq uint64, part uint16) []byte {
 	return binary.BigEndian.AppendUint16(k, part)
 }
 
-func fprintKey(hour uint32, seq uint64) []byte {
-	k := make([]byte, 0, 1+hourLen+seqLen)
+func fprintKey(hour uint32, seq uint64, part uint16) []byte {
+	k := make([]byte, 0, 1+hourLen+seqLen+partLen)
 	k = append(k, kindFprint)
 	k = binary.BigEndian.AppendUint32(k, hour)
-	return binary.BigEndian.AppendUint64(k, seq)
+	k = binary.BigEndian.AppendUint64(k, seq)
+	return binary.BigEndian.AppendUint16(k, part)
 }
 
 func hourPrefix(kind byte, hour uint32) []byte {
@@ -311,7 +320,7 @@ type key struct {
 	address string   // rcpt
 	hour    uint32   // block, fprint
 	seq     uint64   // block, fprint
-	part    uint16   // block
+	part    uint16   // block, fprint
 }
 
 var errBadKey = errors.New("malformed key")
@@ -352,18 +361,12 @@ func parseKey(k []byte) (key, error) {
 	case kindRcpt:
 		out.address = string(rest)
 	case kindBlock, kindFprint:
-		n := hourLen + seqLen
-		if k[0] == kindBlock {
-			n += partLen
-		}
-		if len(rest) != n {
+		if len(rest) != hourLen+seqLen+partLen {
 			return key{}, fmt.Errorf("%w: block key of %d bytes", errBadKey, len(k))
 		}
 		out.hour = binary.BigEndian.Uint32(rest)
 		out.seq = binary.BigEndian.Uint64(rest[hourLen:])
-		if k[0] == kindBlock {
-			out.part = binary.BigEndian.Uint16(rest[hourLen+seqLen:])
-		}
+		out.part = binary.BigEndian.Uint16(rest[hourLen+seqLen:])
 	default:
 		return key{}, fmt.Errorf("%w: unknown kind 0x%02x", errBadKey, k[0])
 	}

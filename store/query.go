@@ -190,6 +190,7 @@ func (db *DB) Events(ctx context.Context, f Filter, fn func(Record) error) error
 		var (
 			hour = uint32(0)
 			recs []timedRecord
+			buf  []byte
 		)
 		emit := func() error {
 			err := emitSorted(recs, fn)
@@ -219,6 +220,11 @@ func (db *DB) Events(ctx context.Context, f Filter, fn func(Record) error) error
 				continue
 			}
 			err = item.Value(func(v []byte) error {
+				v, err := db.block(v, buf)
+				if err != nil {
+					return err
+				}
+				buf = v
 				return decodeBlock(v, func(fp fprint, raw []byte) error {
 					if fp.ts < lo || fp.ts >= hi {
 						return nil
@@ -280,7 +286,10 @@ func (db *DB) History(ctx context.Context, addr string, f Filter, fn func(Record
 		if err != nil || !found {
 			return err
 		}
-		var recs []timedRecord
+		var (
+			recs []timedRecord
+			buf  []byte
+		)
 		seen := make(map[blockRef]bool, len(s.refs))
 		for _, ref := range s.refs {
 			if seen[ref] || !cs.visible(ref.seq) || ref.hour < hourOfTS(lo) || ref.hour > hourOfTS(hi) {
@@ -295,6 +304,11 @@ func (db *DB) History(ctx context.Context, addr string, f Filter, fn func(Record
 				return fmt.Errorf("block %+v: %w", ref, err)
 			}
 			err = item.Value(func(v []byte) error {
+				v, err := db.block(v, buf)
+				if err != nil {
+					return err
+				}
+				buf = v
 				return decodeBlock(v, func(fp fprint, raw []byte) error {
 					if fp.ts < lo || fp.ts >= hi {
 						return nil
@@ -366,7 +380,10 @@ func (db *DB) Stats(ctx context.Context) (Totals, error) {
 		if err != nil {
 			return err
 		}
-		var first, last uint64 // least dated ts, greatest ts
+		var (
+			first, last uint64 // least dated ts, greatest ts
+			buf         []byte
+		)
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kindFprint}, PrefetchValues: true, PrefetchSize: 16})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -381,6 +398,11 @@ func (db *DB) Stats(ctx context.Context) (Totals, error) {
 				continue
 			}
 			err = it.Item().Value(func(v []byte) error {
+				v, err := db.block(v, buf)
+				if err != nil {
+					return err
+				}
+				buf = v
 				if len(v)%fpLen != 0 {
 					return fmt.Errorf("%w: fingerprint block of %d bytes", errBadValue, len(v))
 				}

@@ -76,6 +76,7 @@ func (e *lockedError) Is(target error) bool { return target == ErrLocked }
 // DB is an open store. Its methods are safe for concurrent use.
 type DB struct {
 	kv    *badger.DB
+	segs  *segments // nil in memory: blocks are Badger values
 	dir   string
 	batch int // CheckpointEvents of the Writer that Ingest uses (0: default)
 	ro    bool
@@ -83,6 +84,8 @@ type DB struct {
 	wmu   sync.Mutex            // held by the open Writer
 	hours map[uint32]*hourState // dedup sets cached across Writers (under wmu)
 	tick  uint64                // LRU clock of hours (under wmu)
+
+	liveIDs int // maxLiveIDs if 0 (tests set less)
 }
 
 // DefaultDir returns the store directory to use when none is given:
@@ -164,7 +167,11 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("opening store %s: %w", dir, err)
 	}
 	db := &DB{kv: kv, dir: dir, ro: opts.ReadOnly}
+	if !opts.InMemory {
+		db.segs = newSegments(dir)
+	}
 	if err := db.checkSchema(opts.ReadOnly); err != nil {
+		db.closeSegments()
 		kv.Close()
 		return nil, fmt.Errorf("opening store %s: %w", dir, err)
 	}
@@ -246,7 +253,7 @@ func (db *DB) migrateV1() error {
 		return fmt.Errorf("dropping derived keys: %w", err)
 	}
 	err := db.kv.Update(func(txn *badger.Txn) error {
-		for _, k := range [][]byte{metaCommit, metaNext, metaAborted} {
+		for _, k := range [][]byte{metaCommit, metaNext, metaAborted, metaSegEnd} {
 			if err := txn.Delete(k); err != nil {
 				return err
 			}
@@ -351,10 +358,21 @@ const (
 
 // Close flushes and closes the store, and releases the directory.
 func (db *DB) Close() error {
+	serr := db.closeSegments()
 	if err := db.kv.Close(); err != nil {
 		return fmt.Errorf("closing store %s: %w", db.dir, err)
 	}
+	if serr != nil {
+		return fmt.Errorf("closing store %s: %w", db.dir, serr)
+	}
 	return nil
+}
+
+func (db *DB) closeSegments() error {
+	if db.segs == nil {
+		return nil
+	}
+	return db.segs.close()
 }
 
 // Dir returns the directory the store was opened in ("" if in memory).

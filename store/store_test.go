@@ -698,7 +698,7 @@ func TestKeysRoundTrip(t *testing.T) {
 		{countKey{}.bytes(), key{kind: kindCount}},
 		{rcptKey("a@example.com"), key{kind: kindRcpt, address: "a@example.com"}},
 		{blockKey(7, 9, 3), key{kind: kindBlock, hour: 7, seq: 9, part: 3}},
-		{fprintKey(1<<32-1, 1<<64-1), key{kind: kindFprint, hour: 1<<32 - 1, seq: 1<<64 - 1}},
+		{fprintKey(1<<32-1, 1<<64-1, 7), key{kind: kindFprint, hour: 1<<32 - 1, seq: 1<<64 - 1, part: 7}},
 	}
 	for _, tt := range tests {
 		got, err := parseKey(tt.k)

@@ -42,6 +42,10 @@ const (
 	// bytes each). Hours of the checkpoint in progress always stay.
 	maxCachedHours = 72
 	maxCachedIDs   = 512 << 10
+	// maxLiveIDs is the most ids kept in memory, over all hours, but
+	// those of the current hour: beyond it the least recently used
+	// hours' ids are dropped, even in the checkpoint in progress.
+	maxLiveIDs = 256 << 10
 )
 
 // Writer ingests records in checkpoints. Not safe for concurrent use; one
@@ -75,6 +79,8 @@ type Writer struct {
 	free      []partBuf         // buffers of written parts, for reuse
 	fps       []fprint          // scratch of Add
 	raw, zbuf []byte            // scratch of writePart
+	fpsort    []fprint          // scratch of writeFprints
+	fpbuf     []byte            // scratch of writeFprints
 
 	// crash, if set (tests), is called at each stage of a checkpoint after
 	// what was written so far is flushed to Badger; an error stops the
@@ -86,13 +92,15 @@ type Writer struct {
 // checkpoint in progress) and its unwritten records. The DB caches them
 // across Writers (under the writer lock).
 type hourState struct {
-	hour      uint32
-	set       idSet
-	committed int    // set.fps[:committed] are committed
-	used      uint64 // LRU tick
-	touched   bool   // has new events in the checkpoint in progress
-	part      uint16 // next part number in the checkpoint in progress
-	partBuf          // records not yet written
+	hour    uint32
+	set     idSet
+	loaded  bool   // set holds all the hour's ids (else evict dropped them)
+	flushed int    // set.fps[:flushed] are in fingerprint blocks
+	used    uint64 // LRU tick
+	touched bool   // has new events in the checkpoint in progress
+	part    uint16 // next block part number in the checkpoint in progress
+	fpart   uint16 // next fingerprint block part number, likewise
+	partBuf        // records not yet written
 }
 
 // partBuf holds the records of a block part until it is written.
@@ -257,7 +265,7 @@ func (w *Writer) Add(ctx context.Context, recs []Record) (IngestStats, error) {
 		if err := w.addNew(hs, rec, fp); err != nil {
 			return st, fmt.Errorf("storing events: %w", w.fail(err))
 		}
-		if w.newEvents >= w.opts.CheckpointEvents || w.rcpts.len() >= w.opts.CheckpointRecipients || hs.part >= maxParts {
+		if w.newEvents >= w.opts.CheckpointEvents || w.rcpts.len() >= w.opts.CheckpointRecipients || hs.part >= maxParts || hs.fpart >= maxParts {
 			if err := w.commit(nil); err != nil {
 				return st, fmt.Errorf("storing events: %w", err)
 			}
@@ -298,16 +306,27 @@ func (w *Writer) fingerprints(recs []Record) []fprint {
 	return fps
 }
 
-// hourState returns the dedup state of hour, loading its committed
-// fingerprints if it is not cached.
+// hourState returns the dedup state of hour, loading its fingerprints
+// (committed, and those of the checkpoint in progress that evict wrote) if
+// they are not in memory.
 func (w *Writer) hourState(hour uint32) (*hourState, error) {
 	db := w.db
 	db.tick++
-	if hs := db.hours[hour]; hs != nil {
+	hs := db.hours[hour]
+	if hs != nil && hs.loaded {
 		hs.used = db.tick
 		return hs, nil
 	}
-	hs := &hourState{hour: hour, used: db.tick}
+	if hs == nil {
+		hs = &hourState{hour: hour}
+	} else if w.wb != nil {
+		// Its fingerprints of this checkpoint must be in Badger.
+		if err := w.wb.flush(); err != nil {
+			return nil, fmt.Errorf("loading fingerprints: %w", err)
+		}
+	}
+	hs.used = db.tick
+	var buf []byte
 	err := db.kv.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: hourPrefix(kindFprint, hour)})
 		defer it.Close()
@@ -317,10 +336,15 @@ func (w *Writer) hourState(hour uint32) (*hourState, error) {
 			if err != nil {
 				return err
 			}
-			if !w.cs.visible(pk.seq) {
+			if !w.cs.visible(pk.seq) && (w.seq == 0 || pk.seq != w.seq) {
 				continue
 			}
 			err = item.Value(func(v []byte) error {
+				v, err := db.block(v, buf)
+				if err != nil {
+					return err
+				}
+				buf = v
 				return decodeFprints(v, func(ts uint64, id *[16]byte) {
 					hs.set.insert(fprint{ts: ts, id: *id})
 				})
@@ -334,41 +358,77 @@ func (w *Writer) hourState(hour uint32) (*hourState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading fingerprints: %w", err)
 	}
-	hs.committed = len(hs.set.fps)
+	hs.flushed = len(hs.set.fps)
+	hs.loaded = true
 	if db.hours == nil {
 		db.hours = make(map[uint32]*hourState)
 	}
 	db.hours[hour] = hs
-	w.evict(hs)
+	if err := w.evict(hs); err != nil {
+		return nil, err
+	}
 	return hs, nil
 }
 
-// evict drops least recently used hours that are not part of the
-// checkpoint in progress while more than maxCachedHours remain and they
-// hold more than maxCachedIDs ids: time-ordered logs need a few hours,
-// shuffled input all of them, if they are not too many.
-func (w *Writer) evict(keep *hourState) {
+// evict drops the ids of least recently used hours from memory: while more
+// than maxCachedHours hours hold more than maxCachedIDs ids (time-ordered
+// logs need a few hours, shuffled input all of them, if they are not too
+// many), and while they hold more than maxLiveIDs whatever their number.
+// An hour not part of the checkpoint in progress is dropped; one that is
+// first writes the ids not yet in a fingerprint block as one more
+// fingerprint block of the checkpoint, and keeps its other state.
+func (w *Writer) evict(keep *hourState) error {
 	db := w.db
-	if len(db.hours) <= maxCachedHours {
-		return
-	}
 	ids := 0
 	for _, hs := range db.hours {
 		ids += len(hs.set.fps)
 	}
-	for len(db.hours) > maxCachedHours && ids > maxCachedIDs {
+	live := maxLiveIDs
+	if db.liveIDs > 0 {
+		live = db.liveIDs
+	}
+	for len(db.hours) > maxCachedHours && ids > maxCachedIDs || ids > live {
 		var old *hourState
 		for _, hs := range db.hours {
-			if !hs.touched && hs != w.last && hs != keep && (old == nil || hs.used < old.used) {
+			// (An hour with too many fingerprint blocks stays.)
+			if hs.loaded && hs != w.last && hs != keep && hs.fpart < maxParts-1 && (old == nil || hs.used < old.used) {
 				old = hs
 			}
 		}
 		if old == nil {
-			return
+			return nil
 		}
 		ids -= len(old.set.fps)
-		delete(db.hours, old.hour)
+		if !old.touched {
+			delete(db.hours, old.hour)
+			continue
+		}
+		if err := w.writeFprints(old); err != nil {
+			return err
+		}
+		old.set = idSet{}
+		old.flushed = 0
+		old.loaded = false
 	}
+	return nil
+}
+
+// writeFprints writes the ids of hs not yet in a fingerprint block as the
+// next fingerprint block of hs in the checkpoint in progress.
+func (w *Writer) writeFprints(hs *hourState) error {
+	if hs.flushed == len(hs.set.fps) {
+		return nil
+	}
+	fps := append(w.fpsort[:0], hs.set.fps[hs.flushed:]...)
+	slices.SortFunc(fps, fprint.compare)
+	w.fpbuf = encodeFprintsTo(w.fpbuf[:0], fps)
+	w.fpsort = fps[:0]
+	if err := w.setBlock(fprintKey(hs.hour, w.seq, hs.fpart), w.fpbuf); err != nil {
+		return fmt.Errorf("writing fingerprints: %w", err)
+	}
+	hs.fpart++
+	hs.flushed = len(hs.set.fps)
+	return nil
 }
 
 // begin starts a checkpoint: next = seq+1 is written before anything else.
@@ -388,6 +448,19 @@ func (w *Writer) begin() error {
 
 // set queues a write of the checkpoint.
 func (w *Writer) set(k, v []byte) error { return w.wb.set(k, v) }
+
+// setBlock stores block b (which the caller may reuse) under k: appended
+// to a segment and its ref in Badger on disk, the block itself in memory.
+func (w *Writer) setBlock(k, b []byte) error {
+	if w.db.segs == nil {
+		return w.set(k, bytes.Clone(b)) // Badger keeps it until written
+	}
+	ref, err := w.db.segs.append(b)
+	if err != nil {
+		return err
+	}
+	return w.set(k, ref)
+}
 
 // stage flushes what was written and calls the crash hook (tests only).
 func (w *Writer) stage(name string) error {
@@ -466,8 +539,7 @@ func (w *Writer) writePart(hs *hourState) error {
 	}
 	w.zbuf[0] = blockCodecS2
 	z := w.zbuf[:1+len(s2.Encode(w.zbuf[1:cap(w.zbuf)], raw))]
-	b := bytes.Clone(z) // Badger keeps it until written: no spare capacity
-	if err := w.set(blockKey(hs.hour, w.seq, hs.part), b); err != nil {
+	if err := w.setBlock(blockKey(hs.hour, w.seq, hs.part), z); err != nil {
 		return fmt.Errorf("writing block: %w", err)
 	}
 	hs.part++
@@ -523,9 +595,22 @@ func (w *Writer) commit(meta map[string][]byte) error {
 	if err := w.writeCheckpoint(); err != nil {
 		return w.fail(fmt.Errorf("checkpoint %d: %w", seq, err))
 	}
+	var end []byte
+	if w.db.segs != nil {
+		e, err := w.db.segs.sync()
+		if err != nil {
+			return w.fail(fmt.Errorf("checkpoint %d: %w", seq, err))
+		}
+		end = e.encode()
+	}
 	err := w.db.kv.Update(func(txn *badger.Txn) error {
 		if err := txn.Set(metaCommit, binary.BigEndian.AppendUint64(nil, seq)); err != nil {
 			return err
+		}
+		if end != nil {
+			if err := txn.Set(metaSegEnd, end); err != nil {
+				return err
+			}
 		}
 		return setMeta(txn)
 	})
@@ -533,13 +618,20 @@ func (w *Writer) commit(meta map[string][]byte) error {
 		return w.fail(fmt.Errorf("committing checkpoint %d: %w", seq, err))
 	}
 	w.cs.commit = seq
+	if end != nil {
+		w.cs.segEnd, _ = decodeSegEnd(end)
+	}
 	for _, hs := range w.touched {
-		hs.committed = len(hs.set.fps)
 		hs.touched = false
-		hs.part = 0
+		hs.part, hs.fpart = 0, 0
+		if !hs.loaded {
+			delete(w.db.hours, hs.hour)
+		}
 	}
 	w.reset()
-	w.evict(nil)
+	if err := w.evict(nil); err != nil {
+		return w.fail(err)
+	}
 	return nil
 }
 
@@ -557,10 +649,8 @@ func (w *Writer) writeCheckpoint() error {
 		return err
 	}
 	for _, hs := range w.touched {
-		fps := slices.Clone(hs.set.fps[hs.committed:])
-		slices.SortFunc(fps, fprint.compare)
-		if err := w.set(fprintKey(hs.hour, w.seq), encodeFprints(fps)); err != nil {
-			return fmt.Errorf("writing fingerprints: %w", err)
+		if err := w.writeFprints(hs); err != nil {
+			return err
 		}
 	}
 	if err := w.stage("fingerprints"); err != nil {
@@ -942,13 +1032,21 @@ func readCommitState(txn *badger.Txn) (commitState, error) {
 			return nil
 		}
 	}
+	err := get(metaSegEnd, func(v []byte) error {
+		var err error
+		cs.segEnd, err = decodeSegEnd(v)
+		return err
+	})
+	if err != nil {
+		return cs, fmt.Errorf("reading segment end: %w", err)
+	}
 	if err := get(metaCommit, u64(&cs.commit)); err != nil {
 		return cs, fmt.Errorf("reading commit: %w", err)
 	}
 	if err := get(metaNext, u64(&cs.next)); err != nil {
 		return cs, fmt.Errorf("reading next: %w", err)
 	}
-	err := get(metaAborted, func(v []byte) error {
+	err = get(metaAborted, func(v []byte) error {
 		if len(v)%8 != 0 {
 			return fmt.Errorf("%w: aborted list of %d bytes", errBadValue, len(v))
 		}
@@ -966,9 +1064,21 @@ func readCommitState(txn *badger.Txn) (commitState, error) {
 
 // recoverCheckpoints finishes off checkpoints that were started and never
 // committed (a crash, or a Writer closed without Commit): it deletes every
-// block and fingerprint key that is not committed, then adds their seqs to
-// aborted.
+// block and fingerprint key that is not committed, adds their seqs to
+// aborted, and truncates the segment files to their committed end.
 func (db *DB) recoverCheckpoints(cs *commitState) error {
+	if err := db.recoverBlocks(cs); err != nil {
+		return err
+	}
+	if db.segs != nil {
+		return db.segs.recover(cs.segEnd)
+	}
+	return nil
+}
+
+// recoverBlocks deletes the block and fingerprint keys of uncommitted
+// checkpoints and adds their seqs to aborted.
+func (db *DB) recoverBlocks(cs *commitState) error {
 	var lost []uint64
 	for s := cs.commit + 1; s < cs.next; s++ {
 		if _, found := slices.BinarySearch(cs.aborted, s); !found {

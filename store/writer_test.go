@@ -125,14 +125,34 @@ func TestWriterCrashThenRerun(t *testing.T) {
 		{"recipients", 1}, {"recipients", 3},
 		{"commit", 1}, {"commit", 3},
 	}
+	// Segments of the default size, and small ones rotated several times
+	// per checkpoint.
 	for _, tt := range tests {
-		t.Run(fmt.Sprintf("%s#%d", tt.stage, tt.n), func(t *testing.T) {
+		for _, v := range []struct {
+			segMax  int64
+			liveIDs int
+		}{{segmentSize, 0}, {16 << 10, 0}, {segmentSize, 300}} {
+			t.Run(fmt.Sprintf("%s#%d/seg%d/live%d", tt.stage, tt.n, v.segMax, v.liveIDs), func(t *testing.T) {
+				crashThenRerun(t, all, want, tt.stage, tt.n, v.segMax, v.liveIDs)
+			})
+		}
+	}
+}
+
+// crashThenRerun ingests all, crashes the n-th time the writer reaches
+// stage, reopens, checks that only whole checkpoints are left, and that a
+// re-run gives want.
+func crashThenRerun(t *testing.T, all []Record, want snapshot, stage string, n int, segMax int64, liveIDs int) {
+	{
+		{
 			db, dir := openT(t)
+			db.segs.max = segMax
+			db.liveIDs = liveIDs
 			w := db.NewWriter(WriterOptions{CheckpointEvents: 1000})
 			seen := 0
-			w.crash = func(stage string) error {
-				if stage == tt.stage {
-					if seen++; seen == tt.n {
+			w.crash = func(s string) error {
+				if s == stage {
+					if seen++; seen == n {
 						return errCrash
 					}
 				}
@@ -144,6 +164,12 @@ func TestWriterCrashThenRerun(t *testing.T) {
 			}
 			if !errors.Is(err, errCrash) {
 				t.Fatalf("no crash: %v", err)
+			}
+			// Segment bytes were written past the committed end.
+			if cs, err := db.loadCommitState(); err != nil {
+				t.Fatal(err)
+			} else if w.db.segs.wseg == cs.segEnd.seg && uint64(w.db.segs.wsize) <= cs.segEnd.size {
+				t.Fatalf("nothing written past the committed end %+v", cs.segEnd)
 			}
 			// A crash: Badger is closed without the Writer finishing.
 			if err := db.kv.Close(); err != nil {
@@ -163,7 +189,7 @@ func TestWriterCrashThenRerun(t *testing.T) {
 				t.Errorf("re-run: %+v after %d events", st, before.Events)
 			}
 			sameSnapshot(t, snap(t, db), want)
-		})
+		}
 	}
 }
 
@@ -181,6 +207,7 @@ func checkOnlyCommitted(t *testing.T, db *DB) {
 			t.Errorf("seq %d started, not committed, not aborted: %+v", cs.next-1, cs)
 		}
 	}
+	checkSegmentsTruncated(t, db, cs.segEnd)
 	err = db.kv.View(func(txn *badger.Txn) error {
 		for _, kind := range []byte{kindBlock, kindFprint} {
 			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kind}})
@@ -207,6 +234,33 @@ func checkOnlyCommitted(t *testing.T, db *DB) {
 	}
 	if n != s.Totals.Events || r != s.Totals.Events || uint64(len(s.Events)) != s.Totals.Events {
 		t.Errorf("counts sum to %d, recipients to %d, %d events listed; Stats says %d", n, r, len(s.Events), s.Totals.Events)
+	}
+}
+
+// checkSegmentsTruncated checks that the segment files hold nothing past
+// the committed end.
+func checkSegmentsTruncated(t *testing.T, db *DB, end segEnd) {
+	t.Helper()
+	ents, err := os.ReadDir(db.segs.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		var n uint32
+		if _, err := fmt.Sscanf(e.Name(), "%06d.seg", &n); err != nil {
+			t.Errorf("unexpected file %s in segments", e.Name())
+			continue
+		}
+		want := int64(0)
+		switch {
+		case n < end.seg:
+			continue
+		case n == end.seg:
+			want = int64(end.size)
+		}
+		if got := db.segs.size(n); got != want {
+			t.Errorf("segment %s: %d bytes, committed end %+v", e.Name(), got, end)
+		}
 	}
 }
 
