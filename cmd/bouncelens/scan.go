@@ -39,7 +39,7 @@ Inputs are parsed and classified on --workers goroutines (default: the number
 of CPUs) beside one store writer; the results do not depend on the number.
 The store commits every --checkpoint new events and at the end: a scan that is
 killed keeps its committed checkpoints, and the next scan of the same input
-adds exactly what was lost. The Go heap is held near 192 MiB (the environment
+adds exactly what was lost. The Go heap is held near 384 MiB (the environment
 variable GOMEMLIMIT overrides it).
 
 Examples:
@@ -84,7 +84,7 @@ func setupScan(fs *flag.FlagSet) runFunc {
 
 // scanMemoryLimit is the Go runtime's soft memory limit during a scan,
 // unless GOMEMLIMIT is set.
-const scanMemoryLimit = 192 << 20
+const scanMemoryLimit = 384 << 20
 
 // scanResult sums up one scan run.
 type scanResult struct {
