@@ -21,6 +21,7 @@
 package main
 
 import (
+	"bouncelens/cmd/internal/benchutil"
 	"bytes"
 	"errors"
 	"flag"
@@ -30,8 +31,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,7 +55,7 @@ func main() {
 }
 
 func run(copies, runs int, samples string, keep bool) error {
-	root, err := moduleRoot()
+	root, err := benchutil.ModuleRoot()
 	if err != nil {
 		return err
 	}
@@ -140,25 +139,6 @@ func sisimaiVersion() string {
 	return strings.TrimSpace(string(out))
 }
 
-// moduleRoot returns the directory of the go.mod above the working
-// directory.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return "", errors.New("no go.mod above the working directory: run benchdecode inside the bouncelens module")
-		}
-		dir = up
-	}
-}
-
 // emlFiles returns the .eml files under dir, in walk order.
 func emlFiles(dir string) ([]string, error) {
 	var files []string
@@ -234,12 +214,12 @@ func measure(cmd *exec.Cmd, count func(io.Reader) (int, error), okStatus ...int)
 	wall := time.Since(start)
 	var exit *exec.ExitError
 	if err != nil && !(errors.As(err, &exit) && slices.Contains(okStatus, exit.ExitCode())) {
-		return measurement{}, fmt.Errorf("%v: %v\n%s", cmd.Args, err, tail(stderr.String(), 2000))
+		return measurement{}, fmt.Errorf("%v: %v\n%s", cmd.Args, err, benchutil.Tail(stderr.String(), 2000))
 	}
 	if cerr != nil {
 		return measurement{}, fmt.Errorf("%v: reading output: %v", cmd.Args, cerr)
 	}
-	return measurement{wall: wall, records: records, rss: peakRSS(cmd.ProcessState)}, nil
+	return measurement{wall: wall, records: records, rss: benchutil.PeakRSS(cmd.ProcessState)}, nil
 }
 
 // countLines counts the lines of r: decode --format jsonl writes one
@@ -273,41 +253,6 @@ func lastNumber(r io.Reader) (int, error) {
 	return strconv.Atoi(lines[len(lines)-1])
 }
 
-// peakRSS returns the peak resident set size of a finished process in
-// bytes, or 0 when the system does not report it. The field is read by name
-// (Maxrss of *syscall.Rusage) so that the command builds where syscall has
-// no Rusage; Linux reports KiB, Darwin bytes.
-func peakRSS(ps *os.ProcessState) int64 {
-	if ps == nil {
-		return 0
-	}
-	v := reflect.ValueOf(ps.SysUsage())
-	if v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return 0
-		}
-		v = v.Elem()
-	}
-	if v.Kind() != reflect.Struct {
-		return 0
-	}
-	f := v.FieldByName("Maxrss")
-	if !f.IsValid() || !f.CanInt() {
-		return 0
-	}
-	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
-		return f.Int()
-	}
-	return f.Int() * 1024
-}
-
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return "..." + s[len(s)-n:]
-}
-
 // result is the runs of one tool over the same messages.
 type result struct {
 	tool    string
@@ -321,20 +266,6 @@ func (r *result) add(m measurement) {
 	r.records = append(r.records, m.records)
 	r.walls = append(r.walls, m.wall.Seconds())
 	r.rss = append(r.rss, float64(m.rss))
-}
-
-// median returns the median of xs (the mean of the two middle values for
-// an even count), 0 for none. xs is not modified.
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // rate is n per second over secs, 0 when secs is not positive.
@@ -352,19 +283,19 @@ func formatTable(rs []result) string {
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "tool\temails\trecords\tmedian wall s\temails/s\trecords/s\tpeak RSS MiB\truns\t")
 	for _, r := range rs {
-		wall := median(r.walls)
+		wall := benchutil.Median(r.walls)
 		recs := 0
 		if len(r.records) > 0 {
 			recs = r.records[len(r.records)-1]
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f\t%.0f\t%.0f\t%.1f\t%d\t\n",
-			r.tool, r.emails, recs, wall, rate(r.emails, wall), rate(recs, wall), median(r.rss)/(1<<20), len(r.walls))
+			r.tool, r.emails, recs, wall, rate(r.emails, wall), rate(recs, wall), benchutil.Median(r.rss)/(1<<20), len(r.walls))
 	}
 	tw.Flush()
 	if len(rs) == 2 {
 		a, o := rs[0], rs[1]
-		speed := ratio(rate(a.emails, median(a.walls)), rate(o.emails, median(o.walls)))
-		mem := ratio(median(a.rss), median(o.rss))
+		speed := ratio(rate(a.emails, benchutil.Median(a.walls)), rate(o.emails, benchutil.Median(o.walls)))
+		mem := ratio(benchutil.Median(a.rss), benchutil.Median(o.rss))
 		fmt.Fprintf(&b, "ratio %s/%s: %s emails/s, %s peak RSS\n", a.tool, o.tool, speed, mem)
 	}
 	return b.String()

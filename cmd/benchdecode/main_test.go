@@ -7,30 +7,6 @@ import (
 	"testing"
 )
 
-func TestMedian(t *testing.T) {
-	tests := []struct {
-		in   []float64
-		want float64
-	}{
-		{nil, 0},
-		{[]float64{3}, 3},
-		{[]float64{3, 1, 2}, 2},
-		{[]float64{4, 1, 3, 2}, 2.5},
-		{[]float64{5, 5, 1}, 5},
-	}
-	for _, tt := range tests {
-		in := append([]float64(nil), tt.in...)
-		if got := median(in); got != tt.want {
-			t.Errorf("median(%v) = %v, want %v", tt.in, got, tt.want)
-		}
-		for i := range in {
-			if in[i] != tt.in[i] {
-				t.Errorf("median reordered its input: %v", in)
-			}
-		}
-	}
-}
-
 func TestFormatTable(t *testing.T) {
 	bl := result{tool: "bouncelens", emails: 1000, records: []int{990, 990, 990},
 		walls: []float64{0.5, 0.4, 2}, rss: []float64{20 << 20, 21 << 20, 19 << 20}}

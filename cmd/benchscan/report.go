@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bouncelens/cmd/internal/benchutil"
 	"errors"
 	"fmt"
 	"math"
@@ -36,7 +37,7 @@ type row struct {
 	ceiling      float64   // MB/s of the ceiling of the same input, 0: none
 }
 
-func (r *row) wall() float64 { return median(r.walls) }
+func (r *row) wall() float64 { return benchutil.Median(r.walls) }
 
 // mbps is the MB/s (10^6 bytes) of the median run.
 func (r *row) mbps() float64 { return perSec(float64(r.bytes)/1e6, r.wall()) }
@@ -44,7 +45,7 @@ func (r *row) mbps() float64 { return perSec(float64(r.bytes)/1e6, r.wall()) }
 func (r *row) isBouncelens() bool { return r.tool == toolScan || r.tool == toolRescan }
 
 // rssMiB is the median peak RSS in MiB, 0 when not measured.
-func (r *row) rssMiB() float64 { return median(r.rss) / (1 << 20) }
+func (r *row) rssMiB() float64 { return benchutil.Median(r.rss) / (1 << 20) }
 
 // mbpsRange returns the slowest and fastest MB/s of the runs.
 func (r *row) mbpsRange() (lo, hi float64) {
@@ -54,27 +55,13 @@ func (r *row) mbpsRange() (lo, hi float64) {
 	return perSec(float64(r.bytes)/1e6, slices.Max(r.walls)), perSec(float64(r.bytes)/1e6, slices.Min(r.walls))
 }
 
-// median returns the median of xs (the mean of the two middle values for
-// an even count), 0 for none. xs is not modified.
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
 // medianInt is median for counts.
 func medianInt(xs []int) float64 {
 	f := make([]float64, len(xs))
 	for i, x := range xs {
 		f[i] = float64(x)
 	}
-	return median(f)
+	return benchutil.Median(f)
 }
 
 // perSec is n per second over secs, 0 when secs is not positive.
@@ -149,7 +136,7 @@ func formatTable(rows []row, verbose bool) string {
 		if r.events != nil {
 			cells[4] = group(perSec(medianInt(r.events), wall))
 		}
-		if r.rss != nil && median(r.rss) > 0 {
+		if r.rss != nil && benchutil.Median(r.rss) > 0 {
 			cells[5] = fmtF(r.rssMiB(), 1)
 		}
 		if r.ceiling > 0 {

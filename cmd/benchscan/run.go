@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bouncelens/cmd/internal/benchutil"
 	"bufio"
 	"bytes"
 	"compress/gzip"
@@ -10,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"runtime"
 	"strings"
 	"time"
@@ -42,7 +42,7 @@ func inputsFor(sizes []size) []inputFile {
 }
 
 func run(cfg config) error {
-	root, err := moduleRoot()
+	root, err := benchutil.ModuleRoot()
 	if err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func ensureInputs(cfg config, files []inputFile) error {
 		cmd.Stdout, cmd.Stderr = cfg.stderr, &stderr
 		if err := cmd.Run(); err != nil {
 			os.Remove(tmp)
-			return fmt.Errorf("generating %s: %w\n%s", f.name(), err, tail(stderr.String(), 2000))
+			return fmt.Errorf("generating %s: %w\n%s", f.name(), err, benchutil.Tail(stderr.String(), 2000))
 		}
 		if err := os.Rename(tmp, dst); err != nil {
 			os.Remove(tmp)
@@ -371,12 +371,12 @@ func (b *bench) pflogsumm(exe string, ceil row, path string) (row, error) {
 		err := cmd.Run()
 		wall := time.Since(start)
 		if err != nil {
-			return r, fmt.Errorf("pflogsumm %s: %w\n%s", path, err, tail(stderr.String(), 2000))
+			return r, fmt.Errorf("pflogsumm %s: %w\n%s", path, err, benchutil.Tail(stderr.String(), 2000))
 		}
 		b.logf("  pflogsumm run %d: %.2f s", i, wall.Seconds())
 		if i > 0 {
 			r.walls = append(r.walls, wall.Seconds())
-			r.rss = append(r.rss, float64(peakRSS(cmd.ProcessState)))
+			r.rss = append(r.rss, float64(benchutil.PeakRSS(cmd.ProcessState)))
 		}
 	}
 	return r, nil
@@ -409,67 +409,13 @@ func (b *bench) runScan(db, path string, stdin io.Reader) (measurement, error) {
 	wall := time.Since(start)
 	var exit *exec.ExitError
 	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 3) {
-		return measurement{}, fmt.Errorf("%s %s: %w\n%s", b.bin, strings.Join(args, " "), err, tail(stderr.String(), 2000))
+		return measurement{}, fmt.Errorf("%s %s: %w\n%s", b.bin, strings.Join(args, " "), err, benchutil.Tail(stderr.String(), 2000))
 	}
 	sum, err := parseSummary(stderr.String())
 	if err != nil {
-		return measurement{}, fmt.Errorf("%s %s: %w\n%s", b.bin, strings.Join(args, " "), err, tail(stderr.String(), 2000))
+		return measurement{}, fmt.Errorf("%s %s: %w\n%s", b.bin, strings.Join(args, " "), err, benchutil.Tail(stderr.String(), 2000))
 	}
-	return measurement{wall: wall, rss: peakRSS(cmd.ProcessState), sum: sum}, nil
-}
-
-// peakRSS returns the peak resident set size of a finished process in
-// bytes (Maxrss of its *syscall.Rusage), or 0 when the system does not
-// report it. The field is read by name so that the command builds where
-// syscall has no Rusage; Linux reports KiB, Darwin bytes.
-func peakRSS(ps *os.ProcessState) int64 {
-	if ps == nil {
-		return 0
-	}
-	v := reflect.ValueOf(ps.SysUsage())
-	if v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return 0
-		}
-		v = v.Elem()
-	}
-	if v.Kind() != reflect.Struct {
-		return 0
-	}
-	f := v.FieldByName("Maxrss")
-	if !f.IsValid() || !f.CanInt() {
-		return 0
-	}
-	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
-		return f.Int()
-	}
-	return f.Int() * 1024
-}
-
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return "..." + s[len(s)-n:]
-}
-
-// moduleRoot returns the directory of the go.mod above the working
-// directory.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return "", errors.New("no go.mod above the working directory: run benchscan inside the bouncelens module")
-		}
-		dir = up
-	}
+	return measurement{wall: wall, rss: benchutil.PeakRSS(cmd.ProcessState), sum: sum}, nil
 }
 
 // machine describes the CPU and the Go version.
