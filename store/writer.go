@@ -20,12 +20,12 @@ import (
 // WriterOptions bound what a Writer holds in memory before it commits a
 // checkpoint on its own. Zero fields take the defaults.
 type WriterOptions struct {
-	CheckpointEvents     int // new events per checkpoint (default 1_000_000)
+	CheckpointEvents     int // new events per checkpoint (default 4_000_000)
 	CheckpointRecipients int // distinct recipients held in memory before a checkpoint (default 250_000)
 }
 
 const (
-	defaultCheckpointEvents     = 1_000_000
+	defaultCheckpointEvents     = 4_000_000
 	defaultCheckpointRecipients = 250_000
 
 	// blockRecords is the most records in one event block part.

@@ -39,7 +39,7 @@ Inputs are parsed and classified on --workers goroutines (default: the number
 of CPUs) beside one store writer; the results do not depend on the number.
 The store commits every --checkpoint new events and at the end: a scan that is
 killed keeps its committed checkpoints, and the next scan of the same input
-adds exactly what was lost. The Go heap is held near 384 MiB (the environment
+adds exactly what was lost. The Go heap is held near 320 MiB (the environment
 variable GOMEMLIMIT overrides it).
 
 Examples:
@@ -74,7 +74,7 @@ func setupScan(fs *flag.FlagSet) runFunc {
 	fs.BoolVar(&o.strict, "strict", false, "exit with status 3 when any record was skipped")
 	fs.BoolVar(&o.quiet, "q", false, "print nothing on success (errors still go to stderr)")
 	fs.BoolVar(&o.verbose, "v", false, "list the first 20 skipped records")
-	fs.IntVar(&o.checkpoint, "checkpoint", 1_000_000, "new events per store checkpoint: a crash or kill loses at most the checkpoint in progress, which the next scan of the same input reads again")
+	fs.IntVar(&o.checkpoint, "checkpoint", 4_000_000, "new events per store checkpoint: a crash or kill loses at most the checkpoint in progress, which the next scan of the same input reads again")
 	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "inputs parsed at the same time, beside the store writer; 1 runs the whole scan on one goroutine (the results are the same)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "read, parse and classify, but store nothing (no store is opened): what would a scan find?")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to `file` (go tool pprof)")
@@ -84,7 +84,7 @@ func setupScan(fs *flag.FlagSet) runFunc {
 
 // scanMemoryLimit is the Go runtime's soft memory limit during a scan,
 // unless GOMEMLIMIT is set.
-const scanMemoryLimit = 384 << 20
+const scanMemoryLimit = 320 << 20
 
 // scanResult sums up one scan run.
 type scanResult struct {
