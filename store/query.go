@@ -219,25 +219,7 @@ func (db *DB) Events(ctx context.Context, f Filter, fn func(Record) error) error
 			if !cs.visible(pk.seq) {
 				continue
 			}
-			err = item.Value(func(v []byte) error {
-				v, err := db.block(v, buf)
-				if err != nil {
-					return err
-				}
-				buf = v
-				return decodeBlock(v, func(fp fprint, raw []byte) error {
-					if fp.ts < lo || fp.ts >= hi {
-						return nil
-					}
-					rec, err := decodeRecord(raw)
-					if err != nil {
-						return fmt.Errorf("event %x: %w", fp.id, err)
-					}
-					rec.Time = tsTime(fp.ts)
-					recs = append(recs, timedRecord{fp, rec})
-					return nil
-				})
-			})
+			recs, buf, err = db.blockRecords(item, buf, lo, hi, "", recs)
 			if err != nil {
 				return fmt.Errorf("block %x: %w", item.Key(), err)
 			}
@@ -245,6 +227,35 @@ func (db *DB) Events(ctx context.Context, f Filter, fn func(Record) error) error
 		return emit()
 	})
 	return unwrapScan(err, "reading events")
+}
+
+// blockRecords appends to recs the records of the event block item whose
+// time is in [lo, hi) and, if addr is not "", whose recipient is addr. buf
+// is scratch for the decompressed block; it is returned for reuse.
+func (db *DB) blockRecords(item *badger.Item, buf []byte, lo, hi uint64, addr string, recs []timedRecord) ([]timedRecord, []byte, error) {
+	err := item.Value(func(v []byte) error {
+		v, err := db.block(v, buf)
+		if err != nil {
+			return err
+		}
+		buf = v
+		return decodeBlock(v, func(fp fprint, raw []byte) error {
+			if fp.ts < lo || fp.ts >= hi {
+				return nil
+			}
+			rec, err := decodeRecord(raw)
+			if err != nil {
+				return fmt.Errorf("event %x: %w", fp.id, err)
+			}
+			if addr != "" && keyString(rec.Recipient, maxAddress) != addr {
+				return nil
+			}
+			rec.Time = tsTime(fp.ts)
+			recs = append(recs, timedRecord{fp, rec})
+			return nil
+		})
+	})
+	return recs, buf, err
 }
 
 // timedRecord is a decoded record and its place in time order.
@@ -303,28 +314,7 @@ func (db *DB) History(ctx context.Context, addr string, f Filter, fn func(Record
 			if err != nil {
 				return fmt.Errorf("block %+v: %w", ref, err)
 			}
-			err = item.Value(func(v []byte) error {
-				v, err := db.block(v, buf)
-				if err != nil {
-					return err
-				}
-				buf = v
-				return decodeBlock(v, func(fp fprint, raw []byte) error {
-					if fp.ts < lo || fp.ts >= hi {
-						return nil
-					}
-					rec, err := decodeRecord(raw)
-					if err != nil {
-						return fmt.Errorf("event %x: %w", fp.id, err)
-					}
-					if keyString(rec.Recipient, maxAddress) != a {
-						return nil
-					}
-					rec.Time = tsTime(fp.ts)
-					recs = append(recs, timedRecord{fp, rec})
-					return nil
-				})
-			})
+			recs, buf, err = db.blockRecords(item, buf, lo, hi, a, recs)
 			if err != nil {
 				return fmt.Errorf("block %+v: %w", ref, err)
 			}
