@@ -62,16 +62,22 @@ func Classify(in Input) Result {
 func classifyFull(in Input) Result {
 	ev := prepare(in)
 	d := ev.decide()
+	return result(d, ev.enhanced, ev.code, ev.hardness(d))
+}
+
+// result is the Result of decision d for an event with the given codes and
+// class.
+func result(d decision, enhanced string, code int, class Class) Result {
 	r := Result{
 		Reason:    d.reason,
-		Enhanced:  ev.enhanced,
-		Code:      ev.code,
+		Enhanced:  enhanced,
+		Code:      code,
 		MatchedBy: d.by,
+		Class:     class,
 	}
 	if d.reason == HasMoved || d.reason == Forwarded {
 		r.Forward = d.forward
 	}
-	r.Class = ev.hardness(d)
 	r.Action = action(r, d.by)
 	r.Side = reasonInfos[r.Reason].Side
 	return r
@@ -145,10 +151,7 @@ func fastDelivered(in Input) (Result, bool) {
 		return Result{}, false
 	}
 	enhanced, _, _ := enhancedOf(in, in.Code)
-	r := Result{Reason: Delivered, Enhanced: enhanced, Code: in.Code, MatchedBy: byStatus, Class: None}
-	r.Action = action(r, byStatus)
-	r.Side = reasonInfos[Delivered].Side
-	return r, true
+	return result(decision{reason: Delivered, by: byStatus}, enhanced, in.Code, None), true
 }
 
 // mayForward reports whether text could read "will forward to" once
