@@ -43,12 +43,10 @@ func (in *Input) Close() error {
 // and decompressed transparently; a truncated gzip stream shows up as an
 // error from Read wrapping io.ErrUnexpectedEOF.
 func Open(name string, stdin io.Reader) (*Input, error) {
-	return OpenCounted(name, stdin, nil)
+	return OpenWith(name, stdin, OpenOptions{})
 }
 
-// OpenCounted is Open that also calls count, when not nil, with the number
-// of bytes read from the file or stdin as they are read: compressed bytes
-// for gzip'ed input, so that they add up to Size for a progress bar.
+// OpenCounted is OpenWith with OpenOptions.Count set to count.
 func OpenCounted(name string, stdin io.Reader, count func(n int)) (*Input, error) {
 	return OpenWith(name, stdin, OpenOptions{Count: count})
 }
@@ -66,7 +64,6 @@ type OpenOptions struct {
 
 // OpenWith is Open with options.
 func OpenWith(name string, stdin io.Reader, opts OpenOptions) (*Input, error) {
-	count := opts.Count
 	in := &Input{Name: name, Size: -1}
 	var raw io.Reader = stdin
 	if name == "-" {
@@ -89,8 +86,8 @@ func OpenWith(name string, stdin io.Reader, opts OpenOptions) (*Input, error) {
 		in.Size = fi.Size()
 		raw = f
 	}
-	if count != nil {
-		raw = &countingReader{r: raw, count: count}
+	if opts.Count != nil {
+		raw = &countingReader{r: raw, count: opts.Count}
 	}
 	br := bufio.NewReaderSize(raw, BufferSize)
 	magic, _ := br.Peek(2)

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"errors"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -13,56 +10,54 @@ import (
 	"bouncelens/parser/postfix"
 )
 
-// stageEvents is the classify stage's input: the events of a 5 MB genlog
-// log (../shared/bench/genlog.py), parsed once per test binary, and the
-// log's size.
-var stageEvents = sync.OnceValues(func() ([]parser.Event, error) {
-	script := "../../../shared/bench/genlog.py"
-	if _, err := os.Stat(script); err != nil {
-		return nil, errors.New("../shared/bench/genlog.py missing")
-	}
+// stageInput is the classify stage's input: the events of a 5 MB genlog
+// log, parsed once per test binary, and the log's size.
+type stageInput struct {
+	events []parser.Event
+	bytes  int64
+}
+
+var stageEvents = sync.OnceValues(func() (stageInput, error) {
 	dir, err := os.MkdirTemp("", "classify-stage")
 	if err != nil {
-		return nil, err
+		return stageInput{}, err
 	}
 	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "log")
-	if out, err := exec.Command("python3", script, "--mb", "5", "--seed", "1", "--out", path).CombinedOutput(); err != nil {
-		return nil, errors.New("genlog: " + err.Error() + ": " + string(out))
+	path, err := writeGenlog(dir, "--mb", "5", "--seed", "1")
+	if err != nil {
+		return stageInput{}, err
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return stageInput{}, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return stageInput{}, err
 	}
-	stageBytes = fi.Size()
+	in := stageInput{bytes: fi.Size()}
 	r := postfix.NewReader(f, path, postfix.Options{Year: 2026})
-	var evs []parser.Event
 	for {
 		ev, err := r.Next()
 		if err == io.EOF {
-			return evs, nil
+			return in, nil
 		}
 		if err == nil {
-			evs = append(evs, ev)
+			in.events = append(in.events, ev)
 		}
 	}
 })
 
-var stageBytes int64
-
 // BenchmarkClassifyStage classifies the events of a genlog log through the
 // scan's cached classifier, as a parse worker does; bytes are the log's.
 func BenchmarkClassifyStage(b *testing.B) {
-	evs, err := stageEvents()
+	in, err := stageEvents()
 	if err != nil {
 		b.Skip(err)
 	}
-	b.SetBytes(stageBytes)
+	evs := in.events
+	b.SetBytes(in.bytes)
 	b.ReportAllocs()
 	for b.Loop() {
 		c := newClassifier(1 << 16)

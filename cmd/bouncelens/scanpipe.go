@@ -42,9 +42,9 @@ type sink interface {
 }
 
 // parseInput reads one input to its end and passes its events to emit in
-// batches of records still to classify. emit's error (the store failed, or the scan was
-// cancelled) stops the input and is returned; input errors go into the
-// result.
+// batches of records still to classify. emit's error (the store failed, or
+// the scan was cancelled) stops the input and is returned; input errors go
+// into the result.
 func parseInput(ctx context.Context, e *env, o *scanOptions, in input, progress func(int), emit func([]store.Record) error) (inputResult, error) {
 	res := inputResult{ran: true}
 	r, closer, err := openReader(in, e.stdin, progress, o.year, e.now, o.workers > 1)

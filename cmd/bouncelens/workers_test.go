@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,20 +57,36 @@ func TestWorkersGiveTheSameResults(t *testing.T) {
 // returns its name, or "" when python3 or ../shared is missing.
 func genlogFile(t *testing.T) string {
 	t.Helper()
-	script := "../../../shared/bench/genlog.py"
-	if _, err := os.Stat(script); err != nil {
-		t.Log("../shared/bench/genlog.py missing: fixtures only")
+	path, err := writeGenlog(t.TempDir(), "--lines", "20000", "--seed", "7")
+	if errors.Is(err, errNoGenlog) {
+		t.Logf("%v: fixtures only", err)
 		return ""
 	}
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Log("python3 missing: fixtures only")
-		return ""
-	}
-	path := filepath.Join(t.TempDir(), "maillog")
-	if out, err := exec.Command("python3", script, "--lines", "20000", "--seed", "7", "--out", path).CombinedOutput(); err != nil {
-		t.Fatalf("genlog: %v\n%s", err, out)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return path
+}
+
+// errNoGenlog says that the log generator cannot run here.
+var errNoGenlog = errors.New("python3 or ../shared/bench/genlog.py missing")
+
+// writeGenlog runs ../shared/bench/genlog.py with args into dir/maillog and
+// returns the file's name; errNoGenlog when it cannot run.
+func writeGenlog(dir string, args ...string) (string, error) {
+	script := "../../../shared/bench/genlog.py"
+	if _, err := os.Stat(script); err != nil {
+		return "", errNoGenlog
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		return "", errNoGenlog
+	}
+	path := filepath.Join(dir, "maillog")
+	args = append([]string{script}, append(args, "--out", path)...)
+	if out, err := exec.Command("python3", args...).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("genlog: %v\n%s", err, out)
+	}
+	return path, nil
 }
 
 // clip shortens s for an error message.
