@@ -21,9 +21,11 @@ const (
 	StatusRejected                  // refused by our own smtpd before queueing (NOQUEUE: reject)
 	StatusAutoReplied               // an auto-reply (vacation, out of office): the address exists, nothing failed
 	StatusComplained                // a feedback-loop complaint (ARF): the recipient reported the message
+	StatusReceived                  // a message entered the queue (Postfix qmgr from=, first time per queue id); no recipient
+	StatusWarning                   // a Postfix "warning:" line; no recipient; Family names the program (postfix/smtpd)
 )
 
-var statusNames = [...]string{"unknown", "sent", "deferred", "bounced", "expired", "rejected", "autoreplied", "complained"}
+var statusNames = [...]string{"unknown", "sent", "deferred", "bounced", "expired", "rejected", "autoreplied", "complained", "received", "warning"}
 
 // String returns the lower-case name used in reports and store keys.
 func (s Status) String() string {
@@ -53,6 +55,10 @@ func ParseStatus(s string) (Status, bool) {
 		return StatusAutoReplied, true
 	case "complained":
 		return StatusComplained, true
+	case "received":
+		return StatusReceived, true
+	case "warning":
+		return StatusWarning, true
 	case "unknown":
 		return StatusUnknown, true
 	}
@@ -96,7 +102,7 @@ type Event struct {
 	Text      string `json:"text,omitempty"`       // diagnostic text: the remote reply or the local explanation
 	Forward   string `json:"forward,omitempty"`    // new address named by a 251/551 style reply ("please try <x>")
 
-	Family   string `json:"family,omitempty"`   // who wrote a bounce message: "rfc3464", "postfix", "exim", "office365", ...; empty for log lines
+	Family   string `json:"family,omitempty"`   // who wrote a bounce message: "rfc3464", "postfix", "exim", "office365", ...; for a warning, the Postfix program ("postfix/smtpd"); else empty for log lines
 	Feedback string `json:"feedback,omitempty"` // ARF Feedback-Type of a complaint ("abuse", "opt-out", ...), with StatusComplained
 }
 
