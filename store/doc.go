@@ -37,8 +37,10 @@
 //     where old is the value before the checkpoint;
 //  4. fsyncs the segment files it appended to, then commits: one small
 //     transaction sets meta "commit" = seq and "segend" = the end of the
-//     active segment (and, with Writer.CommitWith, the caller's meta
-//     values).
+//     active segment (and the caller's meta values: those of
+//     Writer.CommitWith, and those queued by Writer.SetMeta, which a scan
+//     uses to record how far it read each input; DB.Meta and
+//     DB.MetaPrefix read them).
 //
 // Readers see the blocks of committed seqs only (seq <= commit and not in
 // meta "aborted"), and take the new value of a count or recipient if its

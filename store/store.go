@@ -351,6 +351,41 @@ func (db *DB) Meta(ctx context.Context, name string) ([]byte, bool, error) {
 	return v, true, nil
 }
 
+// MetaPrefix calls fn for each value stored by Writer.CommitWith or
+// Writer.SetMeta whose name starts with prefix, in name order. fn's value
+// is only valid during the call; an error from fn stops the scan and is
+// returned as is.
+func (db *DB) MetaPrefix(ctx context.Context, prefix string, fn func(name string, value []byte) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	start := userMetaKey(prefix)
+	skip := len(userMetaKey(""))
+	var fnErr error
+	err := db.kv.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: start})
+		defer it.Close()
+		for it.Seek(start); it.Valid(); it.Next() {
+			item := it.Item()
+			name := string(item.Key()[skip:])
+			if err := item.Value(func(v []byte) error {
+				fnErr = fn(name, v)
+				return fnErr
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	if err != nil {
+		return fmt.Errorf("reading meta %s*: %w", prefix, err)
+	}
+	return nil
+}
+
 // Badger settings (see Open).
 const (
 	storeMemTable       = 8 << 20

@@ -82,6 +82,9 @@ type Writer struct {
 	fpsort    []fprint          // scratch of writeFprints
 	fpbuf     []byte            // scratch of writeFprints
 
+	// meta set by SetMeta, stored at the next commit (nil value: delete).
+	meta map[string][]byte
+
 	// crash, if set (tests), is called at each stage of a checkpoint after
 	// what was written so far is flushed to Badger; an error stops the
 	// Writer there, as a crash would.
@@ -482,9 +485,13 @@ func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint) error {
 		w.counts[string(w.ckey)] = len(w.countN)
 		w.countN = append(w.countN, 1)
 	}
-	acc := w.rcpts.get(keyString(rec.Recipient, maxAddress))
-	w.apply(acc, rec, fp)
-	w.rcpts.addRef(acc, partRef{hour: hs.hour, part: hs.part}) // the part rec goes into
+	if rec.Recipient != "" {
+		// Events without a recipient (messages received, warnings) are
+		// counted and kept, but have no recipient state.
+		acc := w.rcpts.get(keyString(rec.Recipient, maxAddress))
+		w.apply(acc, rec, fp)
+		w.rcpts.addRef(acc, partRef{hour: hs.hour, part: hs.part}) // the part rec goes into
+	}
 	if !hs.touched {
 		hs.touched = true
 		w.touched = append(w.touched, hs)
@@ -573,23 +580,48 @@ func (w *Writer) CommitWith(_ context.Context, meta map[string][]byte) error {
 	return nil
 }
 
+// SetMeta queues name = value to be stored when the next checkpoint
+// commits (by Add reaching a WriterOptions limit, by Commit or by
+// CommitWith), so that it is never stored before the records added before
+// it: a caller records "input X is read to offset N" with SetMeta after
+// adding X's records. A nil value deletes name. When more than
+// maxCommitMeta values are queued, they are stored in transactions of
+// their own right after the commit instead of in it (still never before
+// the records). If nothing new was added, the next Commit stores them alone.
+func (w *Writer) SetMeta(name string, value []byte) {
+	if w.meta == nil {
+		w.meta = make(map[string][]byte)
+	}
+	if value == nil {
+		w.meta[name] = nil
+		return
+	}
+	w.meta[name] = bytes.Clone(value)
+}
+
+// maxCommitMeta bounds the SetMeta values stored in a checkpoint's commit
+// transaction, which Badger limits in size.
+const maxCommitMeta = 256
+
 func (w *Writer) commit(meta map[string][]byte) error {
+	queued := w.meta
+	inCommit := len(queued) <= maxCommitMeta
 	setMeta := func(txn *badger.Txn) error {
-		for name, v := range meta {
-			if err := txn.Set(userMetaKey(name), bytes.Clone(v)); err != nil {
+		if inCommit {
+			if err := putMeta(txn, queued); err != nil {
 				return err
 			}
 		}
-		return nil
+		return putMeta(txn, meta)
 	}
 	if w.seq == 0 {
-		if len(meta) == 0 {
+		if len(meta) == 0 && len(queued) == 0 {
 			return nil
 		}
 		if err := w.db.kv.Update(setMeta); err != nil {
 			return w.fail(fmt.Errorf("storing meta: %w", err))
 		}
-		return nil
+		return w.afterCommitMeta(inCommit)
 	}
 	seq := w.seq
 	if err := w.writeCheckpoint(); err != nil {
@@ -629,8 +661,54 @@ func (w *Writer) commit(meta map[string][]byte) error {
 		}
 	}
 	w.reset()
+	if err := w.afterCommitMeta(inCommit); err != nil {
+		return err
+	}
 	if err := w.evict(nil); err != nil {
 		return w.fail(err)
+	}
+	return nil
+}
+
+// afterCommitMeta stores the SetMeta values that were too many for the
+// commit transaction (unless inCommit), and clears the queue.
+func (w *Writer) afterCommitMeta(inCommit bool) error {
+	queued := w.meta
+	w.meta = nil
+	if inCommit || len(queued) == 0 {
+		return nil
+	}
+	wb := w.db.kv.NewWriteBatch()
+	defer wb.Cancel()
+	for name, v := range queued {
+		var err error
+		if v == nil {
+			err = wb.Delete(userMetaKey(name))
+		} else {
+			err = wb.Set(userMetaKey(name), v)
+		}
+		if err != nil {
+			return w.fail(fmt.Errorf("storing meta: %w", err))
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		return w.fail(fmt.Errorf("storing meta: %w", err))
+	}
+	return nil
+}
+
+// putMeta sets (or, for nil values, deletes) meta values in txn.
+func putMeta(txn *badger.Txn, meta map[string][]byte) error {
+	for name, v := range meta {
+		var err error
+		if v == nil {
+			err = txn.Delete(userMetaKey(name))
+		} else {
+			err = txn.Set(userMetaKey(name), bytes.Clone(v))
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
