@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -24,7 +25,55 @@ type Input struct {
 	// gzip'ed input), or -1 for standard input.
 	Size    int64
 	Gzipped bool
+	// ModTime is the file's modification time (zero for standard input):
+	// the year of classic syslog stamps is inferred from it.
+	ModTime time.Time
+	// Dev and Ino identify the file on its file system (0 for standard
+	// input, and where the system does not say).
+	Dev, Ino uint64
+
+	file    *os.File  // the plain file, when it can seek
+	raw     io.Reader // what the buffer reads: the file, maybe counted
+	count   func(n int)
 	closers []io.Closer
+}
+
+// Skip moves the input n bytes (of decompressed data) forward and returns
+// how many it moved: fewer than n when the input ends first. It must be
+// called before anything was read past the buffered bytes: right after
+// OpenWith, and Peek. A plain file seeks (its bytes are not read, but are
+// reported to OpenOptions.Count, as the progress of a scan); gzip'ed input
+// and standard input are read and discarded.
+func (in *Input) Skip(n int64) (int64, error) {
+	if n <= 0 {
+		return 0, nil
+	}
+	if in.file != nil && !in.Gzipped {
+		// Nothing was consumed yet: the buffer holds the file's first
+		// bytes, so position n is n from the start.
+		target := min(n, in.Size)
+		if target <= int64(in.Reader.Buffered()) {
+			d, err := in.Reader.Discard(int(target))
+			return int64(d), err
+		}
+		if _, err := in.file.Seek(target, io.SeekStart); err != nil {
+			return 0, fmt.Errorf("%s: %w", in.Name, err)
+		}
+		counted := int64(in.Reader.Buffered()) // read, so counted already
+		in.Reader.Reset(in.raw)
+		if in.count != nil && target > counted {
+			in.count(int(target - counted))
+		}
+		return target, nil
+	}
+	m, err := io.CopyN(io.Discard, in.Reader, n)
+	if err == io.EOF {
+		err = nil
+	}
+	if err != nil {
+		return m, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	return m, nil
 }
 
 // Close closes the file and, for gzip'ed input, the decompressor.
@@ -84,11 +133,16 @@ func OpenWith(name string, stdin io.Reader, opts OpenOptions) (*Input, error) {
 			return nil, fmt.Errorf("%s: is a directory", name)
 		}
 		in.Size = fi.Size()
+		in.ModTime = fi.ModTime()
+		in.Dev, in.Ino = fileID(fi)
+		in.file = f
 		raw = f
 	}
 	if opts.Count != nil {
 		raw = &countingReader{r: raw, count: opts.Count}
+		in.count = opts.Count
 	}
+	in.raw = raw
 	br := bufio.NewReaderSize(raw, BufferSize)
 	magic, _ := br.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {

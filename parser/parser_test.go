@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -131,4 +132,70 @@ func FuzzForwardAddress(f *testing.F) {
 			t.Fatalf("ForwardAddress(%d, %q, %q, %q) = %q", code, enhanced, text, rcpt, got)
 		}
 	})
+}
+
+// TestInputSkip checks Skip on a plain file (seek), a gzip'ed file and
+// standard input (read and discarded), including a skip past the end, and
+// that the progress count adds up to the file size.
+func TestInputSkip(t *testing.T) {
+	dir := t.TempDir()
+	var content []byte
+	for i := range 20000 {
+		content = fmt.Appendf(content, "line %05d\n", i)
+	}
+	plain := filepath.Join(dir, "log")
+	if err := os.WriteFile(plain, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var zbuf bytes.Buffer
+	zw := gzip.NewWriter(&zbuf)
+	zw.Write(content)
+	zw.Close()
+	gz := filepath.Join(dir, "log.gz")
+	if err := os.WriteFile(gz, zbuf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, path string
+		stdin      []byte
+		size       int64
+	}{
+		{"plain", plain, nil, int64(len(content))},
+		{"gzip", gz, nil, int64(zbuf.Len())},
+		{"stdin", "-", content, -1},
+	} {
+		for _, skip := range []int64{0, 11, 100_000, int64(len(content)), int64(len(content)) + 5} {
+			t.Run(fmt.Sprintf("%s/%d", tc.name, skip), func(t *testing.T) {
+				var counted int64
+				in, err := OpenWith(tc.path, bytes.NewReader(tc.stdin), OpenOptions{Count: func(n int) { counted += int64(n) }})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer in.Close()
+				if head, _ := in.Peek(10); string(head) != "line 00000" {
+					t.Fatalf("head %q", head)
+				}
+				got, err := in.Skip(skip)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := min(skip, int64(len(content))); got != want {
+					t.Errorf("Skip(%d) = %d, want %d", skip, got, want)
+				}
+				rest, err := io.ReadAll(in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(rest, content[min(skip, int64(len(content))):]) {
+					t.Errorf("after Skip(%d): %d bytes, not the rest of the file", skip, len(rest))
+				}
+				if tc.size >= 0 && counted != tc.size {
+					t.Errorf("progress counted %d bytes, want the file's %d", counted, tc.size)
+				}
+				if tc.path != "-" && (in.ModTime.IsZero() || in.Ino == 0) {
+					t.Errorf("ModTime %v, Ino %d: not set for a file", in.ModTime, in.Ino)
+				}
+			})
+		}
+	}
 }
