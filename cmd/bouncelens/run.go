@@ -20,6 +20,7 @@ const (
 	exitUsage       = 2   // bad command line
 	exitSkipped     = 3   // finished, but records were skipped and --strict was given
 	exitLocked      = 4   // the store is in use by another bouncelens run; retry later
+	exitThreshold   = 5   // report: a --fail-if threshold was crossed
 	exitInterrupted = 130 // interrupted; work committed so far is kept
 )
 
@@ -54,7 +55,7 @@ type command struct {
 type runFunc func(ctx context.Context, e *env, args []string) int
 
 // commands is the flat subcommand table, in the order help lists them.
-var commands = []*command{scanCmd, reportCmd, decodeCmd, explainCmd, compareCmd, movedCmd}
+var commands = []*command{scanCmd, reportCmd, decodeCmd, explainCmd, compareCmd, movedCmd, recipientsCmd, recipientCmd, exportCmd}
 
 func lookup(name string) *command {
 	for _, c := range commands {
