@@ -12,13 +12,13 @@ import (
 	"bouncelens/store"
 )
 
-// Options tunes the sections Build returns.
+// Options tunes the sections Build and Traffic return.
 type Options struct {
-	Top int // rows per ranked section (domains, codes); 0 means all
+	Top int // rows per ranked section (domains, codes, senders, texts); 0 means all
 }
 
-// Build returns the standard report sections over counts, in order:
-// summary, by_reason, by_domain, by_code, by_day.
+// Build returns the sections computed from daily counts, in the order of
+// CountSections: summary, by_reason, by_domain, by_code, by_day.
 func Build(counts []store.Count, opts Options) []Table {
 	return []Table{
 		Summary(counts),
@@ -36,9 +36,20 @@ var statusColumns = []parser.Status{
 }
 
 // isDelivery reports whether s is the outcome of a delivery attempt: not
-// an auto-reply or a complaint, which the summary counts apart.
+// an auto-reply or a complaint, which the summary counts apart, and not a
+// received message or a warning, which have no recipient.
 func isDelivery(s parser.Status) bool {
-	return s != parser.StatusAutoReplied && s != parser.StatusComplained
+	switch s {
+	case parser.StatusAutoReplied, parser.StatusComplained, parser.StatusReceived, parser.StatusWarning:
+		return false
+	}
+	return true
+}
+
+// isEvent reports whether s is the status of a recipient event, which
+// the summary counts: not a received message or a warning.
+func isEvent(s parser.Status) bool {
+	return s != parser.StatusReceived && s != parser.StatusWarning
 }
 
 // isFailure reports whether s is a failure outcome: not sent, and not an
@@ -47,13 +58,18 @@ func isFailure(s parser.Status) bool {
 	return isDelivery(s) && s != parser.StatusSent && s != parser.StatusUnknown
 }
 
-// Summary counts events by delivery status, with each status's share.
+// Summary counts recipient events by status, with each status's share.
+// Received messages and warnings are not recipient events: they are left
+// out of the rows and the shares, and named in the note (the totals
+// section counts them).
 func Summary(counts []store.Count) Table {
 	by := map[parser.Status]uint64{}
 	var total uint64
 	for _, c := range counts {
 		by[c.Status] += c.N
-		total += c.N
+		if isEvent(c.Status) {
+			total += c.N
+		}
 	}
 	t := Table{
 		ID:    "summary",
@@ -72,6 +88,10 @@ func Summary(counts []store.Count) Table {
 		t.Rows = append(t.Rows, []string{s.String(), u(n), pct(n, total)})
 	}
 	t.Rows = append(t.Rows, []string{"total", u(total), pct(total, total)})
+	if by[parser.StatusReceived] > 0 || by[parser.StatusWarning] > 0 {
+		t.Note = "(not counted above: " + u(by[parser.StatusReceived]) + " received messages, " +
+			u(by[parser.StatusWarning]) + " warnings; see totals)"
+	}
 	return t
 }
 
@@ -192,8 +212,9 @@ func ByDomain(counts []store.Count, top int) Table {
 }
 
 // ByCode counts failure events by reply code and enhanced code, with the
-// catalog's title for the most specific of the two and the most frequent
-// reason seen with them.
+// catalog's title and one-line meaning (the first sentence of its Meaning)
+// for the most specific of the two, and the most frequent reason seen with
+// them.
 func ByCode(counts []store.Count, top int) Table {
 	type key struct {
 		code     int
@@ -236,7 +257,7 @@ func ByCode(counts []store.Count, top int) Table {
 		Title: "Failures by code",
 		Columns: []Column{
 			{Name: "CODE"}, {Name: "ENHANCED"}, {Name: "FAILURES", Numeric: true},
-			{Name: "TOP REASON"}, {Name: "TITLE"},
+			{Name: "TOP REASON"}, {Name: "TITLE"}, {Name: "MEANING"},
 		},
 	}
 	for _, k := range keys {
@@ -251,7 +272,8 @@ func ByCode(counts []store.Count, top int) Table {
 		if k.code != 0 {
 			code = strconv.Itoa(k.code)
 		}
-		t.Rows = append(t.Rows, []string{code, k.enhanced, u(totals[k]), best.String(), CodeTitle(k.code, k.enhanced)})
+		e, _ := CodeEntry(k.code, k.enhanced)
+		t.Rows = append(t.Rows, []string{code, k.enhanced, u(totals[k]), best.String(), e.Title, firstSentence(e.Meaning)})
 	}
 	if more > 0 {
 		t.Note = "(" + strconv.Itoa(more) + " more codes; use --top 0 for all)"
@@ -266,6 +288,17 @@ func CodeTitle(code int, enhanced string) string {
 		return e.Title
 	}
 	return ""
+}
+
+// firstSentence returns s up to its first full stop that is followed by a
+// space and a capital letter, or all of s.
+func firstSentence(s string) string {
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] == '.' && s[i+1] == ' ' && s[i+2] >= 'A' && s[i+2] <= 'Z' {
+			return s[:i+1]
+		}
+	}
+	return s
 }
 
 // CodeEntry returns the catalog entry that best explains a reply: the

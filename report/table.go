@@ -33,6 +33,7 @@ var formats = map[string]Format{
 	"csv":      csvFormat{},
 	"json":     jsonFormat{},
 	"markdown": markdownFormat{},
+	"html":     htmlFormat{},
 }
 
 // Formats lists the names ByName accepts.
@@ -46,7 +47,7 @@ func Formats() []string {
 }
 
 // ByName returns the Format called name ("table", "csv", "json",
-// "markdown"; "md" is accepted for Markdown).
+// "markdown", "html"; "md" is accepted for Markdown).
 func ByName(name string) (Format, error) {
 	if name == "md" {
 		name = "markdown"

@@ -80,10 +80,11 @@ type summary struct {
 }
 
 // summaryRE matches the summary line "bouncelens scan: 1 input, 1,234
-// events (1,000 new, 234 already stored)..."; the part in parentheses is
+// events, 56 messages received, 7 warnings (1,000 new, 234 already
+// stored)..."; the parts in parentheses and the received part are
 // optional and numbers may be grouped with commas, so that small changes of
 // the wording do not break the benchmark.
-var summaryRE = regexp.MustCompile(`(?m)^bouncelens scan: ([\d,]+) inputs?, ([\d,]+) events?(?: \(([\d,]+) new, ([\d,]+) already stored\))?`)
+var summaryRE = regexp.MustCompile(`(?m)^bouncelens scan: ([\d,]+) inputs?(?: \([^)]*\))?, ([\d,]+) events?(?:, [\d,]+ messages? received, [\d,]+ warnings?)?(?: \(([\d,]+) new, ([\d,]+) already stored\))?`)
 
 // parseSummary finds the last summary line in the standard error of a
 // bouncelens scan.
