@@ -122,19 +122,48 @@ func BenchmarkCorrelate(b *testing.B) {
 	reportLines(b, len(lines))
 }
 
-func BenchmarkReader(b *testing.B) { benchReader(b, benchInput(b)) }
+func BenchmarkReader(b *testing.B) { benchReader(b, benchInput(b), Options{Year: 2026}) }
 
 // BenchmarkReaderISO is BenchmarkReader on RFC 3339 stamps.
-func BenchmarkReaderISO(b *testing.B) { benchReader(b, benchInputISO(b)) }
+func BenchmarkReaderISO(b *testing.B) { benchReader(b, benchInputISO(b), Options{Year: 2026}) }
+
+// BenchmarkReaderTraffic is BenchmarkReader with Options.Traffic: received
+// and warning events too.
+func BenchmarkReaderTraffic(b *testing.B) {
+	benchReader(b, benchInput(b), Options{Year: 2026, Traffic: true})
+}
+
+// BenchmarkState is the end of a scan and the start of the next: State of
+// a Reader that read the bench log, and Restore of it. It reports the
+// state's size and the queue ids it holds.
+func BenchmarkState(b *testing.B) {
+	r := NewReader(bytes.NewReader(benchInput(b)), "bench", Options{Year: 2026})
+	for _, err := r.Next(); err != io.EOF; _, err = r.Next() {
+	}
+	state, err := r.State()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		state, _ = r.State()
+		if err := NewReader(bytes.NewReader(nil), "bench", Options{Year: 2026}).Restore(state); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(state)), "state-bytes")
+	b.ReportMetric(float64(r.Stats().OpenQueueIDs), "open-ids")
+}
 
 // benchReader reads data with a fresh Reader per iteration.
-func benchReader(b *testing.B, data []byte) {
+func benchReader(b *testing.B, data []byte, opts Options) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	lines := bytes.Count(data, []byte("\n"))
 	b.ResetTimer()
 	for b.Loop() {
-		r := NewReader(bytes.NewReader(data), "bench", Options{Year: 2026})
+		r := NewReader(bytes.NewReader(data), "bench", opts)
 		for _, err := r.Next(); err != io.EOF; _, err = r.Next() {
 		}
 	}

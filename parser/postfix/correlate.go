@@ -25,6 +25,9 @@ func (r *Reader) apply(rec *record) {
 		if !sameSender(e.sender, rec.sender) {
 			e.sender = r.senderString(rec.sender, rec.valid)
 		}
+		if rec.active {
+			r.activeLine(rec, e)
+		}
 	case recExpire:
 		r.expire(rec)
 	case recMsgID:
@@ -39,6 +42,8 @@ func (r *Reader) apply(rec *record) {
 		r.delivery(rec)
 	case recReject:
 		r.reject(rec)
+	case recWarning:
+		r.warning(rec)
 	}
 }
 

@@ -7,6 +7,34 @@
 // for the same queue id. Other lines are skipped silently and counted in
 // Stats.
 //
+// With Options.Traffic it also returns, for pflogsumm-style totals:
+//
+//   - one parser.StatusReceived event per queue id, at its first qmgr
+//     "from=<S>, size=N, nrcpt=M (queue active)" line (qmgr logs it again
+//     at every retry; those count once, also across Restore). It carries
+//     Source, Line, Time, QueueID, Sender and the Message-ID when cleanup
+//     logged one; Recipient is empty. A queue id reused after its
+//     "removed" line is received again.
+//   - one parser.StatusWarning event per "warning: " line of a Postfix
+//     program (postfix/smtpd, postfix-out/smtp, postfix/submission/smtpd,
+//     and the postfix command and postfix-script): Family is the program
+//     name as logged, Text the text after "warning: ", and QueueID the
+//     queue id that starts the text, when one does ("warning: 3F2A81C0D2:
+//     ..."). Other programs' warnings give no event; cleanup's
+//     header_checks "QID: warning: header ..." action is no Postfix
+//     warning, nor is error:, fatal: or reject_warning.
+//
+// Their lines are counted in Stats.Received and Stats.Warnings instead of
+// Stats.Ignored; other events and counts are the same with and without
+// Traffic.
+//
+// A growing log is read in parts (a nightly scan of maillog): Offset is
+// where the next part starts, and State, taken at the end of a part, is
+// what a Reader of the next part needs (the year of classic stamps, the
+// queue ids still open, the log clock, the line count) to continue
+// through Restore as if one Reader read the whole. Options.HoldPartial
+// leaves a last line that is still being written for the next part.
+//
 // Input is a syslog file as written by rsyslog, syslog-ng, BSD syslogd,
 // "journalctl -o short[-iso][-precise]" or Postfix's own maillog_file
 // (postlogd). The prefix is detected per line:
@@ -26,7 +54,8 @@
 // Times are returned in UTC. Classic stamps carry no year and no zone: they
 // are read in Options.Location (UTC when nil, for reproducible results; pass
 // time.Local to read logs written on this machine) and in the year given by
-// Options.Year or guessed from Options.Now (see Options).
+// Options.Year or guessed from Options.Now (see Options): for a file, pass
+// its modification time, the time of its last line.
 //
 // Correlation is by queue id alone (not host and instance), short
 // ("3F2A81C0D2") or long ("4jY0JK5CWRzPrPv") ids alike. A queue id's record

@@ -28,6 +28,7 @@ const (
 	recRemoved                 // the queue id's record ends
 	recDelivery                // to=..., status=...
 	recReject                  // smtpd, postscreen or milter reject naming a recipient
+	recWarning                 // a Postfix program's "warning: " line (Options.Traffic only)
 )
 
 // record is what scanLine found in one line. The slices point into the
@@ -46,9 +47,11 @@ type record struct {
 	orig   []byte        // recDelivery: orig_to= value, nil if none
 	relay  []byte        // recDelivery: relay= value
 	dsn    []byte        // recDelivery: dsn= value
-	text   []byte        // recDelivery: status text without parentheses; recReject: the reply
+	text   []byte        // recDelivery: status text without parentheses; recReject: the reply; recWarning: the text after "warning: "
 
 	sender    []byte // recFrom, recExpire; recReject when hasFrom
+	active    bool   // recFrom: the "size=N, nrcpt=M (queue active)" line, not another from=
+	family    []byte // recWarning: the program name
 	hasFrom   bool   // recReject: the key-values name from=<...>
 	msgID     []byte // recMsgID, without <>
 	client    []byte // recReject: client host or IP
@@ -80,13 +83,22 @@ func (r *Reader) scanLine(line []byte, rec *record) error {
 		r.stats.Foreign++
 		return nil
 	}
+	p := h.payload
 	slash := bytes.LastIndexByte(name, '/')
 	if slash < 0 {
-		r.stats.Ignored++ // postfix[123] (the postfix command), postfix-script
+		// postfix[123] (the postfix command), postfix-script
+		if r.traffic && isWarning(p) && (string(name) == "postfix" || string(name) == "postfix-script") {
+			scanWarning(rec, name, p)
+			return nil
+		}
+		r.stats.Ignored++
 		return nil
 	}
-	p := h.payload
 	if hasSeverity(p) {
+		if r.traffic && p[0] == 'w' {
+			scanWarning(rec, name, p)
+			return nil
+		}
 		r.stats.Ignored++
 		return nil
 	}
@@ -224,7 +236,11 @@ func (r *Reader) qmgrLine(rec *record, p []byte) (bool, error) {
 			return true, nil
 		}
 		rec.kind = recFrom
-		return false, nil // counted as ignored: it yields no event
+		// Postfix logs "size=N, nrcpt=M (queue active)" at every delivery
+		// attempt; apply counts the line (Received or Ignored) under
+		// Traffic, when it knows whether the queue id had one before.
+		rec.active = bytes.HasPrefix(tail, []byte(", size="))
+		return r.traffic && rec.active, nil // else counted as ignored: it yields no event
 	case bytes.HasPrefix(rest, []byte("to=")):
 		return true, r.scanDelivery(rec, qid, rest)
 	case bytes.HasPrefix(rest, []byte("removed")):

@@ -13,9 +13,13 @@ type entry struct {
 	sender string         // qmgr from=; "<>" for the null sender
 	msgID  string         // cleanup message-id=, without <>
 	open   []parser.Event // last deferral of each recipient not yet final
-	hash   uint64         // qidHash(qid)
-	seq    uint64         // creation number, 0 once the entry ended: tells refs in order apart
-	last   int64          // log clock (Unix seconds) when a line last named the id
+	hash   uint32         // qidHash(qid)
+	// received: qmgr logged "(queue active)" for the id: a later one is a
+	// retry, not a message received (Options.Traffic). Next to the 32-bit
+	// hash it takes no word of its own: an entry stays 96 bytes.
+	received bool
+	seq      uint64 // creation number, 0 once the entry ended: tells refs in order apart
+	last     int64  // log clock (Unix seconds) when a line last named the id
 }
 
 // find returns the index in e.open of the recipient, or -1.
@@ -38,7 +42,7 @@ func (e *entry) find(rcpt, orig string) int {
 // Go map with its general-purpose hash.
 type queueTable struct {
 	m       []*entry // the slots: nil is empty; len is a power of two
-	shift   uint     // 64 - log2(len(m)): a hash's home slot is hash >> shift
+	shift   uint     // 32 - log2(len(m)): a hash's home slot is hash >> shift
 	n       int      // entries in slots
 	order   []queueRef
 	head    int // first ref in order not yet evicted
@@ -71,7 +75,7 @@ func (q *queueTable) init(max int) {
 func (q *queueTable) resize(size int) {
 	old := q.m
 	q.m = make([]*entry, size)
-	q.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	q.shift = uint(32 - bits.TrailingZeros(uint(size)))
 	for _, e := range old {
 		if e != nil {
 			q.place(e)
@@ -80,7 +84,7 @@ func (q *queueTable) resize(size int) {
 }
 
 // home returns the first slot to probe for hash h.
-func (q *queueTable) home(h uint64) int { return int(h >> q.shift) }
+func (q *queueTable) home(h uint32) int { return int(h >> q.shift) }
 
 // place puts e in the first free slot from its home; e is not in the table.
 func (q *queueTable) place(e *entry) {
@@ -93,8 +97,9 @@ func (q *queueTable) place(e *entry) {
 }
 
 // qidHash hashes a queue id: its first and last eight bytes (or all of a
-// shorter one) and its length, mixed by a multiplication.
-func qidHash(b []byte) uint64 {
+// shorter one) and its length, mixed by a multiplication; the high half of
+// the product, which the low bits reach through the shifts.
+func qidHash(b []byte) uint32 {
 	n := len(b)
 	x := uint64(n) << 56
 	if n >= 8 {
@@ -105,12 +110,12 @@ func qidHash(b []byte) uint64 {
 		}
 	}
 	x *= 0x9E3779B97F4A7C15
-	return x ^ x>>31 ^ x<<33 // the high bits pick the slot: bring in the low ones
+	return uint32((x ^ x>>31 ^ x<<33) >> 32) // the high bits pick the slot: bring in the low ones
 }
 
 // lookup returns the slot of qid and its entry, or the empty slot where it
 // would go and nil.
-func (q *queueTable) lookup(qid []byte, h uint64) (int, *entry) {
+func (q *queueTable) lookup(qid []byte, h uint32) (int, *entry) {
 	mask := len(q.m) - 1
 	for i := q.home(h); ; i = (i + 1) & mask {
 		e := q.m[i]

@@ -36,13 +36,21 @@ type Options struct {
 	// past December (Dec -> Jan) starts the next year; a month that moves
 	// back (Jan 1 00:00:01, then a late Dec 31 23:59:59 line) is taken as
 	// a line written out of order and gets the year of its month. A jump of
-	// more than six months forward reads as a step back.
+	// more than six months forward reads as a step back. A Reader
+	// restored from a State continues that state's year and guesses
+	// nothing.
 	Year int
 	// Location is the zone of classic stamps. Nil means UTC, so that a run
 	// gives the same events on every machine; use time.Local for logs of
 	// this machine. Stamps with an offset (RFC 3339, RFC 5424) ignore it.
 	Location *time.Location
 	// Now returns the current time for the year guess; nil means time.Now.
+	// For a file, return its modification time as os.Stat gives it (the
+	// time of the last line, in the zone it was written in): then a log
+	// that crosses New Year (Dec 30 to Jan 2, modified Jan 2) reads
+	// December in the year before, and a rotated file reads in the year
+	// it was written, not the current one. A file spanning a year or more
+	// cannot be told apart.
 	Now func() time.Time
 	// MaxLineLength is the longest line parsed, in bytes without the line
 	// end; longer lines are skipped with parser.ErrLineTooLong. Zero means
@@ -67,6 +75,18 @@ type Options struct {
 	// make it longer than Postfix's maximal_queue_lifetime, or the
 	// expiry of a long-deferred message finds no recipients.
 	QueueWindow time.Duration
+	// HoldPartial leaves a last line without a line end unread: it is not
+	// parsed nor counted, and Offset stops before it. Set it for a file
+	// that is still being written: the next scan reads the line whole
+	// from Offset. Without it such a line is read as a line.
+	HoldPartial bool
+	// Traffic also returns, besides the delivery events, one
+	// parser.StatusReceived event per queue id at its first qmgr
+	// "from=<...>, size=N, nrcpt=M (queue active)" line, and one
+	// parser.StatusWarning event per "warning: " line of a Postfix
+	// program (see the package documentation). Their lines are counted in
+	// Stats.Received and Stats.Warnings instead of Stats.Ignored.
+	Traffic bool
 }
 
 // Stats counts what a Reader has read so far.
@@ -75,7 +95,7 @@ type Stats struct {
 	Events  int           // events returned by Next
 	Skipped map[error]int // lines returned as *parser.Error, by sentinel (parser.ErrLineTooLong, ...)
 
-	Ignored  int // Postfix lines with nothing to report: connects, warnings, qmgr "from=" ...
+	Ignored  int // Postfix lines with nothing to report: connects, warnings, qmgr "from=" ... (with Options.Traffic, not those that gave an event)
 	Foreign  int // lines of other programs (dovecot, opendkim, CRON, ...)
 	Unparsed int // lines without a recognisable time stamp or tag (continuations, garbage)
 
@@ -88,6 +108,12 @@ type Stats struct {
 	// Stale counts queue ids dropped after Options.QueueWindow without a
 	// line. (omitempty: JSON dumps of logs that drop none stay as before.)
 	Stale int `json:",omitempty"`
+
+	// With Options.Traffic: the lines that gave a StatusReceived or a
+	// StatusWarning event. Without it they are counted in Ignored, so
+	// Ignored+Received+Warnings is the same with and without Traffic.
+	Received int `json:",omitempty"`
+	Warnings int `json:",omitempty"`
 }
 
 // Reader reads a Postfix log and returns its delivery events. It implements
@@ -101,6 +127,13 @@ type Reader struct {
 	line int    // number of the last line read, 1-based
 	long []byte // holds a line longer than the bufio buffer
 	err  error  // final error (io.EOF or an I/O error), returned for ever
+
+	// Input offsets: pos is the end of the last line read, lineStart its
+	// start (see Offset).
+	pos, lineStart int64
+	hold           bool // Options.HoldPartial
+	traffic        bool // Options.Traffic
+	restored       bool // Restore was called
 
 	pending []parser.Event // events ready to be returned
 	head    int            // next pending event
@@ -140,6 +173,8 @@ func NewReader(r io.Reader, source string, opts Options) *Reader {
 		maxLine: opts.MaxLineLength,
 		now:     opts.Now,
 		optYear: opts.Year,
+		hold:    opts.HoldPartial,
+		traffic: opts.Traffic,
 	}
 	if rd.loc == nil {
 		rd.loc = time.UTC
@@ -204,6 +239,19 @@ func (r *Reader) Next() (parser.Event, error) {
 	}
 }
 
+// Offset returns the number of bytes of input consumed through the end of
+// the last complete line whose events have all been returned by Next:
+// after Next returned io.EOF, where a continuation starts. After Restore it
+// counts on from the Offset the state was taken at (as line numbers count
+// on), so that over a chain of scans of one file it is the position in the
+// file. A line held back by Options.HoldPartial is not consumed.
+func (r *Reader) Offset() int64 {
+	if r.head < len(r.pending) {
+		return r.lineStart
+	}
+	return r.pos
+}
+
 // Stats returns the counts so far; the map is a copy.
 func (r *Reader) Stats() Stats {
 	st := r.stats
@@ -235,13 +283,14 @@ func (r *Reader) skip(err error) error {
 // readLine returns the next line without its line end. The slice is valid
 // until the next call. A line longer than maxLine gives a *parser.Error with
 // ErrLineTooLong after it was read to its end. A last line without a line
-// end is returned as a line; the call after it returns io.EOF.
+// end is returned as a line, and the call after it returns io.EOF; with
+// HoldPartial it is left unread and the call returns io.EOF.
 func (r *Reader) readLine() ([]byte, error) {
 	b, err := r.br.ReadSlice('\n')
 	switch err {
 	case nil:
 	case io.EOF:
-		if len(b) == 0 {
+		if len(b) == 0 || r.hold {
 			return nil, io.EOF
 		}
 	case bufio.ErrBufferFull:
@@ -251,6 +300,8 @@ func (r *Reader) readLine() ([]byte, error) {
 	}
 	r.line++
 	r.stats.Lines++
+	r.lineStart = r.pos
+	r.pos += int64(len(b))
 	b = trimEOL(b)
 	if len(b) > r.maxLine {
 		return nil, r.skip(parser.ErrLineTooLong)
@@ -262,9 +313,11 @@ func (r *Reader) readLine() ([]byte, error) {
 // what ReadSlice returned so far.
 func (r *Reader) readLong(first []byte) ([]byte, error) {
 	r.long = append(r.long[:0], first...)
+	n := int64(len(first))
 	tooLong := false
 	for {
 		b, err := r.br.ReadSlice('\n')
+		n += int64(len(b))
 		if !tooLong {
 			if len(r.long)+len(b) > r.maxLine+2 { // +2: room for "\r\n"
 				tooLong = true
@@ -276,6 +329,9 @@ func (r *Reader) readLong(first []byte) ([]byte, error) {
 		if err == bufio.ErrBufferFull {
 			continue
 		}
+		if err == io.EOF && r.hold {
+			return nil, io.EOF // a partial line: the next scan reads it whole
+		}
 		if err != nil && err != io.EOF {
 			return nil, fmt.Errorf("%s:%d: %w", r.src, r.line+1, err)
 		}
@@ -283,6 +339,8 @@ func (r *Reader) readLong(first []byte) ([]byte, error) {
 	}
 	r.line++
 	r.stats.Lines++
+	r.lineStart = r.pos
+	r.pos += n
 	if r.long = trimEOL(r.long); tooLong || len(r.long) > r.maxLine {
 		return nil, r.skip(parser.ErrLineTooLong)
 	}
