@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -21,7 +22,7 @@ import (
 
 var scanCmd = &command{
 	Name:      "scan",
-	UsageLine: "scan [--db DIR] [--year YYYY] [--workers N] [--dry-run] [--strict] [-q] [-v] PATH...",
+	UsageLine: "scan [--db DIR] [--year YYYY] [--since WHEN] [--until WHEN] [--reread] [--workers N] [--dry-run] [--strict] [-q] [-v] PATH...",
 	Short:     "read Postfix logs and bounce messages into the store",
 	Long: `Scan reads each PATH and stores one classified event per recipient outcome.
 
@@ -29,6 +30,21 @@ A PATH is a Postfix log (plain or gzip'ed, recognised by content, not by
 name), a bounce message (.eml), an mbox file, a Maildir folder, a directory
 (walked in name order; hidden entries skipped), or - for standard input.
 Scanning the same input again never counts anything twice.
+
+Scans are incremental, for the nightly cron run over the same growing and
+rotating logs: the store remembers, for each log, how far it was read
+(identified by its first 4 KiB, decompressed, so a rotated or compressed
+copy is the same log) and the Postfix reader's state there, in the same
+commit as the events those bytes gave. The next scan reads only what was
+appended; maillog.1 and maillog.2.gz after a rotation are read past that
+point only; a truncated or replaced log is read from its start. Bounce
+message files already read (same content) are skipped. An unfinished last
+line of a plain log is left for the next scan. --reread reads everything
+again (the store still skips the events it holds).
+
+Classic syslog stamps have no year: it is inferred from the file's
+modification time (the last lines were written then) and the month
+sequence (December, then January, is the next year); --year sets it.
 
 Lines and messages that cannot be read are skipped and counted; the run ends
 with one summary line on stderr. Exit status: 0 done, 1 an input or the store
@@ -47,6 +63,8 @@ Examples:
 	bouncelens scan /var/log/mail.log /var/log/mail.log.*.gz
 	zcat maillog-2026*.gz | bouncelens scan -
 	bouncelens scan --db /srv/bouncelens ~/Maildir/.Bounces
+	bouncelens scan -q /var/log/mail.log*               # from cron: only new lines are read
+	bouncelens scan --since yesterday /var/log/mail.log # store only yesterday's and today's events
 	bouncelens scan --dry-run -v /var/log/mail.log      # what would be stored
 	bouncelens scan --cpuprofile cpu.out big.log && go tool pprof -top cpu.out
 `,
@@ -65,7 +83,25 @@ type scanOptions struct {
 	dryRun     bool
 	cpuProfile string
 	memProfile string
+	reread     bool
+	since      string
+	until      string
+
+	sinceT, untilT time.Time // since and until, read
 }
+
+// inRange reports whether an event at t passes --since/--until. Events
+// without a time pass only when --since is not set.
+func (o *scanOptions) inRange(t time.Time) bool {
+	if t.IsZero() {
+		return o.sinceT.IsZero()
+	}
+	return (o.sinceT.IsZero() || !t.Before(o.sinceT)) && (o.untilT.IsZero() || t.Before(o.untilT))
+}
+
+// filtered reports whether --since or --until is set: such a scan stores
+// part of what it reads, so it does not record how far it read.
+func (o *scanOptions) filtered() bool { return !o.sinceT.IsZero() || !o.untilT.IsZero() }
 
 func setupScan(fs *flag.FlagSet) runFunc {
 	o := &scanOptions{}
@@ -79,6 +115,9 @@ func setupScan(fs *flag.FlagSet) runFunc {
 	fs.BoolVar(&o.dryRun, "dry-run", false, "read, parse and classify, but store nothing (no store is opened): what would a scan find?")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to `file` (go tool pprof)")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile at the end of the scan to `file` (go tool pprof)")
+	fs.BoolVar(&o.reread, "reread", false, "read every input from its start, ignoring how far earlier scans read (events already stored are still skipped)")
+	fs.StringVar(&o.since, "since", "", "store only events at or after `WHEN`: 2026-11-01, an RFC 3339 time, today, yesterday, 7d or 36h (such a scan does not record how far it read)")
+	fs.StringVar(&o.until, "until", "", "store only events before `WHEN` (same forms as --since)")
 	return func(ctx context.Context, e *env, args []string) int { return runScan(ctx, e, o, args) }
 }
 
@@ -89,6 +128,9 @@ const scanMemoryLimit = 320 << 20
 // scanResult sums up one scan run.
 type scanResult struct {
 	inputs, events, newEvents, dups, skipped int
+	received, warnings                       int // messages received and warnings, stored as events too
+	outOfRange                               int // events outside --since/--until: not stored
+	unchanged, continued                     int // inputs with nothing new since, or continued from, an earlier scan
 	anonymous                                int // complaints whose recipient the report redacted: not stored
 	firstSkips                               []error
 	failed                                   []error // inputs that could not be read to the end
@@ -103,6 +145,13 @@ func runScan(ctx context.Context, e *env, o *scanOptions, args []string) int {
 	}
 	if o.workers < 1 {
 		return usageError(e, "scan", "--workers must be at least 1")
+	}
+	var err error
+	if o.sinceT, err = parseWhen(o.since, e.timeNow()); err != nil {
+		return usageError(e, "scan", "--since: %v", err)
+	}
+	if o.untilT, err = parseWhen(o.until, e.timeNow()); err != nil {
+		return usageError(e, "scan", "--until: %v", err)
 	}
 	inputs, badArgs := expandInputs(args)
 	for _, err := range badArgs {
@@ -182,11 +231,16 @@ func scanAll(ctx context.Context, db *store.DB, e *env, o *scanOptions, inputs [
 	var res scanResult
 	var w sink = discard{}
 	var sw *store.Writer
+	var ix *inputIndex
 	if db != nil {
+		var err error
+		if ix, err = loadInputIndex(ctx, db); err != nil {
+			return res, err
+		}
 		sw = db.NewWriter(store.WriterOptions{CheckpointEvents: o.checkpoint})
 		w = sw
 	}
-	results, st, err := runPipeline(ctx, e, o, inputs, w, done)
+	results, st, err := runPipeline(ctx, e, o, ix, inputs, w, done)
 	if sw != nil {
 		// Commit also after an interruption: what was read is kept. The
 		// commit runs to its end whatever ctx says.
@@ -208,6 +262,8 @@ type discard struct{}
 func (discard) Add(context.Context, []store.Record) (store.IngestStats, error) {
 	return store.IngestStats{}, nil
 }
+
+func (discard) SetMeta(string, []byte) {}
 
 // startProfiles starts the CPU profile of --cpuprofile; the returned stop
 // function ends it and writes the heap profile of --memprofile.
@@ -276,12 +332,28 @@ func printScanSummary(w io.Writer, res scanResult, quiet, verbose, dryRun bool) 
 	if quiet && res.skipped == 0 && len(res.failed) == 0 {
 		return
 	}
+	fmt.Fprintf(w, "bouncelens scan: %s", plural(res.inputs, "input"))
+	var notes []string
+	if res.unchanged > 0 {
+		notes = append(notes, fmt.Sprintf("%d unchanged since the last scan", res.unchanged))
+	}
+	if res.continued > 0 {
+		notes = append(notes, fmt.Sprintf("%d continued where the last scan stopped", res.continued))
+	}
+	if len(notes) > 0 {
+		fmt.Fprintf(w, " (%s)", strings.Join(notes, ", "))
+	}
+	fmt.Fprintf(w, ", %s", plural(res.events, "event"))
+	if res.received+res.warnings > 0 {
+		fmt.Fprintf(w, ", %s received, %s", plural(res.received, "message"), plural(res.warnings, "warning"))
+	}
 	if dryRun {
-		fmt.Fprintf(w, "bouncelens scan: %s, %s (--dry-run: nothing stored)",
-			plural(res.inputs, "input"), plural(res.events, "event"))
+		fmt.Fprint(w, " (--dry-run: nothing stored)")
 	} else {
-		fmt.Fprintf(w, "bouncelens scan: %s, %s (%d new, %d already stored)",
-			plural(res.inputs, "input"), plural(res.events, "event"), res.newEvents, res.dups)
+		fmt.Fprintf(w, " (%d new, %d already stored)", res.newEvents, res.dups)
+	}
+	if res.outOfRange > 0 {
+		fmt.Fprintf(w, ", %d outside --since/--until not stored", res.outOfRange)
 	}
 	if res.skipped > 0 {
 		fmt.Fprintf(w, ", %s skipped (first: %v)", plural(res.skipped, "record"), res.firstSkips[0])

@@ -28,37 +28,47 @@ const recordBatch = 4096
 // inputResult is what one input contributed to the summary.
 type inputResult struct {
 	ran        bool // the input was opened (or its opening failed): it counts as an input
-	events     int
+	events     int  // delivery events (with a recipient)
+	received   int  // messages received (Postfix logs)
+	warnings   int  // Postfix warnings
 	anonymous  int
+	outOfRange int // events outside --since/--until: not stored
 	skipped    int
 	firstSkips []error
 	failed     error // the input could not be opened or read to its end
 	stats      *postfix.Stats
+
+	continued int64 // a log continued at this offset, where an earlier scan stopped
+	unchanged bool  // nothing new since an earlier scan
 }
 
-// sink receives classified records: the store's writer.
+// sink receives classified records, and what to record about each input
+// once its records were added: the store's writer.
 type sink interface {
 	Add(ctx context.Context, recs []store.Record) (store.IngestStats, error)
+	SetMeta(name string, value []byte)
 }
 
 // parseInput reads one input to its end and passes its events to emit in
 // batches of records still to classify. emit's error (the store failed, or
 // the scan was cancelled) stops the input and is returned; input errors go
-// into the result.
-func parseInput(ctx context.Context, e *env, o *scanOptions, in input, progress func(int), emit func([]store.Record) error) (inputResult, error) {
+// into the result. It returns the meta values to store once the input's
+// records are stored (where a log was read to), nil if none.
+func parseInput(ctx context.Context, e *env, o *scanOptions, ix *inputIndex, in input, progress func(int), emit func([]store.Record) error) (inputResult, map[string][]byte, error) {
 	res := inputResult{ran: true}
-	r, closer, err := openReader(in, e.stdin, progress, o.year, e.now, o.workers > 1)
+	si, err := openScanInput(e, o, ix, in, progress)
 	if err != nil {
 		res.failed = err
-		return res, nil
+		return res, nil, nil
 	}
-	defer closer.Close()
+	defer si.Close()
+	res.continued = si.start
 	batch := make([]store.Record, 0, recordBatch)
 	n := 0
-	for ev, err := range parser.All(r) {
+	for ev, err := range parser.All(si.r) {
 		if n++; n%recordBatch == 0 {
 			if err := ctx.Err(); err != nil {
-				return res, err
+				return res, nil, err
 			}
 		}
 		if err != nil {
@@ -74,36 +84,75 @@ func parseInput(ctx context.Context, e *env, o *scanOptions, in input, progress 
 			res.failed = err
 			break
 		}
-		if ev.Recipient == "" {
-			res.anonymous++
+		if !o.inRange(ev.Time) {
+			res.outOfRange++
 			continue
 		}
-		res.events++
+		switch {
+		case ev.Status == parser.StatusReceived:
+			res.received++
+		case ev.Status == parser.StatusWarning:
+			res.warnings++
+		case ev.Recipient == "":
+			res.anonymous++
+			continue
+		default:
+			res.events++
+		}
 		batch = append(batch, store.Record{Event: ev})
 		if len(batch) == cap(batch) {
 			if err := emit(batch); err != nil {
-				return res, err
+				return res, nil, err
 			}
 			batch = make([]store.Record, 0, recordBatch)
 		}
 	}
 	if len(batch) > 0 {
 		if err := emit(batch); err != nil {
-			return res, err
+			return res, nil, err
 		}
 	}
-	if pr, ok := r.(*postfix.Reader); ok {
-		st := pr.Stats()
+	if si.log != nil {
+		st := si.log.Stats()
 		res.stats = &st
+		res.unchanged = si.start > 0 && st.Lines == 0
 	}
-	return res, nil
+	res.unchanged = res.unchanged || si.seen
+	if res.failed != nil || ix == nil || o.filtered() {
+		// A log not read to its end is read again next time; a filtered
+		// scan stores only part of what it read.
+		return res, nil, nil
+	}
+	meta, err := si.record(e.timeNow())
+	if err != nil {
+		res.failed = err
+	}
+	return res, meta, nil
+}
+
+// storeJob is what goes to the store goroutine: a batch of records of one
+// input or, with final, what to record about the input once its sent
+// batches are added.
+type storeJob struct {
+	input int
+	recs  []store.Record
+	final bool
+	sent  int               // with final: batches of the input sent before
+	meta  map[string][]byte // with final: to store with Writer.SetMeta
+}
+
+// setMeta queues meta in w for its next checkpoint.
+func setMeta(w sink, meta map[string][]byte) {
+	for name, v := range meta {
+		w.SetMeta(name, v)
+	}
 }
 
 // runPipeline scans inputs into w with o.workers parse goroutines and
 // returns one result per input (in input order) and the store's totals.
 // The first store error, or ctx's error, ends the scan; what was added to w
 // before it stays added.
-func runPipeline(ctx context.Context, e *env, o *scanOptions, inputs []input, w sink, done *atomic.Int64) ([]inputResult, store.IngestStats, error) {
+func runPipeline(ctx context.Context, e *env, o *scanOptions, ix *inputIndex, inputs []input, w sink, done *atomic.Int64) ([]inputResult, store.IngestStats, error) {
 	results := make([]inputResult, len(inputs))
 	var total store.IngestStats
 	progress := func(n int) { done.Add(int64(n)) }
@@ -120,11 +169,15 @@ func runPipeline(ctx context.Context, e *env, o *scanOptions, inputs []input, w 
 			if err := ctx.Err(); err != nil {
 				return results, total, err
 			}
-			var err error
-			results[i], err = parseInput(ctx, e, o, in, progress, emit)
+			var (
+				err  error
+				meta map[string][]byte
+			)
+			results[i], meta, err = parseInput(ctx, e, o, ix, in, progress, emit)
 			if err != nil {
 				return results, total, err
 			}
+			setMeta(w, meta)
 		}
 		return results, total, nil
 	}
@@ -132,24 +185,43 @@ func runPipeline(ctx context.Context, e *env, o *scanOptions, inputs []input, w 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var (
-		raw        = make(chan []store.Record, 2*o.workers) // parsed, to classify
-		classified = make(chan []store.Record, 2*o.workers) // to store
+		raw        = make(chan storeJob, 2*o.workers) // parsed, to classify
+		classified = make(chan storeJob, 2*o.workers) // to store
 		jobs       = make(chan int)
 		storeErr   error
 		storeDone  = make(chan struct{})
 	)
 	go func() {
 		defer close(storeDone)
-		for recs := range classified {
+		// An input's final job can overtake its last batches (they are
+		// classified on several goroutines): its meta waits until they
+		// are added.
+		added := make([]int, len(inputs))
+		waiting := make(map[int]storeJob)
+		for j := range classified {
 			if storeErr != nil {
 				continue // drain, so that no worker blocks
 			}
-			st, err := w.Add(ctx, recs)
+			if j.final {
+				if added[j.input] == j.sent {
+					setMeta(w, j.meta)
+				} else {
+					waiting[j.input] = j
+				}
+				continue
+			}
+			st, err := w.Add(ctx, j.recs)
 			total.New += st.New
 			total.Duplicate += st.Duplicate
 			if err != nil {
 				storeErr = err
 				cancel(err)
+				continue
+			}
+			added[j.input]++
+			if f, ok := waiting[j.input]; ok && added[j.input] == f.sent {
+				setMeta(w, f.meta)
+				delete(waiting, j.input)
 			}
 		}
 	}()
@@ -161,18 +233,18 @@ func runPipeline(ctx context.Context, e *env, o *scanOptions, inputs []input, w 
 		go func() {
 			defer cwg.Done()
 			cache := newClassifier(1 << 16)
-			for recs := range raw {
-				classifyAll(cache, recs)
+			for j := range raw {
+				classifyAll(cache, j.recs)
 				select {
-				case classified <- recs:
+				case classified <- j:
 				case <-ctx.Done():
 				}
 			}
 		}()
 	}
-	emit := func(recs []store.Record) error {
+	send := func(j storeJob) error {
 		select {
-		case raw <- recs:
+		case raw <- j:
 			return nil
 		case <-ctx.Done():
 			return context.Cause(ctx)
@@ -188,8 +260,16 @@ func runPipeline(ctx context.Context, e *env, o *scanOptions, inputs []input, w 
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				res, err := parseInput(ctx, e, o, inputs[i], progress, emit)
+				sent := 0
+				emit := func(recs []store.Record) error {
+					sent++
+					return send(storeJob{input: i, recs: recs})
+				}
+				res, meta, err := parseInput(ctx, e, o, ix, inputs[i], progress, emit)
 				results[i] = res
+				if err == nil && meta != nil {
+					err = send(storeJob{input: i, final: true, sent: sent, meta: meta})
+				}
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -224,9 +304,13 @@ feed:
 	return results, total, context.Cause(ctx)
 }
 
-// classifyAll classifies each record's event in place.
+// classifyAll classifies each record's event in place. Messages received
+// and warnings are not delivery outcomes: they keep a zero Result.
 func classifyAll(cache *classifier, recs []store.Record) {
 	for i := range recs {
+		if s := recs[i].Status; s == parser.StatusReceived || s == parser.StatusWarning {
+			continue
+		}
 		recs[i].Result = cache.classify(&recs[i].Event)
 	}
 }
@@ -240,7 +324,15 @@ func summarize(w io.Writer, verbose bool, inputs []input, results []inputResult,
 		}
 		res.inputs++
 		res.events += r.events
+		res.received += r.received
+		res.warnings += r.warnings
+		res.outOfRange += r.outOfRange
 		res.anonymous += r.anonymous
+		if r.unchanged {
+			res.unchanged++
+		} else if r.continued > 0 {
+			res.continued++
+		}
 		res.skipped += r.skipped
 		for _, err := range r.firstSkips {
 			if len(res.firstSkips) < 20 {
