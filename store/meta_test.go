@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"bouncelens/classify"
@@ -180,4 +182,24 @@ func metaNames(t *testing.T, db *DB, prefix string) []string {
 		t.Fatal(err)
 	}
 	return names
+}
+
+// TestOpenAfterKillDuringMemtableCreation checks that a store opens when a
+// killed process left an empty memtable file behind (Badger refuses it).
+func TestOpenAfterKillDuringMemtableCreation(t *testing.T) {
+	db, dir := openT(t)
+	ingest(t, db, synth(100, 33))
+	want := snap(t, db)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "00007.mem"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db2, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("open with an empty memtable file: %v", err)
+	}
+	defer db2.Close()
+	sameSnapshot(t, snap(t, db2), want)
 }

@@ -163,6 +163,13 @@ func Open(dir string, opts Options) (*DB, error) {
 		WithNumCompactors(2)
 
 	kv, err := badger.Open(bo)
+	if err != nil && !opts.InMemory && !opts.ReadOnly && isEmptyMemtableError(err) {
+		// A process killed while Badger created a memtable file left it
+		// empty; it holds nothing. Remove it and open again.
+		if rerr := removeEmptyMemtables(dir); rerr == nil {
+			kv, err = badger.Open(bo)
+		}
+	}
 	if err != nil {
 		if isLockError(err) {
 			return nil, &lockedError{dir: dir}
@@ -188,6 +195,38 @@ func isLockError(err error) bool {
 	// EWOULDBLOCK; match the message of dir_unix.go instead.
 	return errors.Is(err, syscall.EWOULDBLOCK) ||
 		strings.Contains(err.Error(), "Cannot acquire directory lock")
+}
+
+// isEmptyMemtableError reports Badger's refusal to open a store holding an
+// empty memtable file (*.mem of 0 bytes), which a kill between creating the
+// file and sizing it leaves behind.
+func isEmptyMemtableError(err error) bool {
+	// QUIRK: Badger v4 (memtable.go, openMemTables) treats the
+	// ristretto z.NewFile "error" that OpenMmapFile returns for an empty
+	// file as a failure when it reopens existing memtables; the error is
+	// flattened into a string (see isLockError).
+	return strings.Contains(err.Error(), "while opening fid") && strings.Contains(err.Error(), "Create a new file")
+}
+
+// removeEmptyMemtables removes the empty *.mem files of dir. Badger opens
+// memtables after taking the directory lock, so an empty one that made Open
+// fail was not being written by another process.
+func removeEmptyMemtables(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), ".mem") || !e.Type().IsRegular() {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && fi.Size() == 0 {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // checkSchema writes the schema version into a new store, refuses a store
