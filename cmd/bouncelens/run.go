@@ -148,8 +148,12 @@ Usage:
 
 Commands:
 `)
+	width := 0
 	for _, c := range commands {
-		fmt.Fprintf(w, "	%-8s %s\n", c.Name, c.Short)
+		width = max(width, len(c.Name))
+	}
+	for _, c := range commands {
+		fmt.Fprintf(w, "	%-*s  %s\n", width, c.Name, c.Short)
 	}
 	fmt.Fprint(w, `
 Examples:
@@ -158,6 +162,8 @@ Examples:
 	bouncelens decode ~/Maildir/.Bounces --format jsonl
 	bouncelens explain "551 5.1.6"
 	bouncelens moved --format csv > moved.csv
+	bouncelens recipients --state dead --format csv > suppress.csv
+	bouncelens export --since-last > crm-changes.csv
 
 The store is an embedded Badger database in $BOUNCELENS_DB, or
 $XDG_DATA_HOME/bouncelens (~/.local/share/bouncelens); --db overrides both.
