@@ -107,26 +107,8 @@ func (jsonFormat) Write(w io.Writer, tables []Table) error {
 			if j > 0 {
 				bw.WriteString(",")
 			}
-			bw.WriteString("\n    {")
-			for k, c := range t.Columns {
-				if k > 0 {
-					bw.WriteString(", ")
-				}
-				writeJSONString(bw, c.key())
-				bw.WriteString(": ")
-				cell := ""
-				if k < len(r) {
-					cell = r[k]
-				}
-				if c.Numeric && isNumber(cell) {
-					bw.WriteString(cell)
-				} else if c.Numeric && cell == "" {
-					bw.WriteString("null")
-				} else {
-					writeJSONString(bw, cell)
-				}
-			}
-			bw.WriteString("}")
+			bw.WriteString("\n    ")
+			writeJSONRow(bw, t.Columns, r)
 		}
 		if len(t.Rows) > 0 {
 			bw.WriteString("\n  ")
@@ -135,6 +117,32 @@ func (jsonFormat) Write(w io.Writer, tables []Table) error {
 	}
 	bw.WriteString("\n}\n")
 	return bw.Flush()
+}
+
+// writeJSONRow writes one row as a JSON object keyed by the columns' keys:
+// numeric cells are JSON numbers (null when empty), the others strings.
+func writeJSONRow(bw *bufio.Writer, cols []Column, r []string) {
+	bw.WriteString("{")
+	for k, c := range cols {
+		if k > 0 {
+			bw.WriteString(", ")
+		}
+		writeJSONString(bw, c.key())
+		bw.WriteString(": ")
+		cell := ""
+		if k < len(r) {
+			cell = r[k]
+		}
+		switch {
+		case c.Numeric && isNumber(cell):
+			bw.WriteString(cell)
+		case c.Numeric && cell == "":
+			bw.WriteString("null")
+		default:
+			writeJSONString(bw, cell)
+		}
+	}
+	bw.WriteString("}")
 }
 
 // writeJSONString writes s as a JSON string without HTML escaping, so that

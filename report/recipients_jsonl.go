@@ -12,27 +12,8 @@ import (
 func JSONLines(w io.Writer, t Table) error {
 	bw := bufio.NewWriter(w)
 	for _, r := range t.Rows {
-		bw.WriteString("{")
-		for k, c := range t.Columns {
-			if k > 0 {
-				bw.WriteString(", ")
-			}
-			writeJSONString(bw, c.key())
-			bw.WriteString(": ")
-			cell := ""
-			if k < len(r) {
-				cell = r[k]
-			}
-			switch {
-			case c.Numeric && isNumber(cell):
-				bw.WriteString(cell)
-			case c.Numeric && cell == "":
-				bw.WriteString("null")
-			default:
-				writeJSONString(bw, cell)
-			}
-		}
-		bw.WriteString("}\n")
+		writeJSONRow(bw, t.Columns, r)
+		bw.WriteString("\n")
 	}
 	return bw.Flush()
 }
