@@ -138,19 +138,7 @@ func TestFormatsGolden(t *testing.T) {
 			if err := f.Write(&buf, tables); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "sample."+name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("output differs from %s; run go test -update and review git diff\n%s", golden, buf.String())
-			}
+			checkGolden(t, filepath.Join("testdata", "sample."+name+".golden"), buf.Bytes())
 		})
 	}
 }
@@ -209,5 +197,22 @@ func TestMarkdownEscapesCells(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), `a\|b &lt;c@d&gt; next`) {
 		t.Errorf("markdown cell not escaped:\n%s", buf.String())
+	}
+}
+
+// checkGolden compares got with the golden file (rewritten under -update).
+func checkGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s; run go test -update and review git diff\n%s", golden, got)
 	}
 }

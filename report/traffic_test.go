@@ -425,19 +425,7 @@ func TestTrafficGolden(t *testing.T) {
 			if err := f.Write(&buf, tables); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "traffic."+name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("output differs from %s; run go test -update and review git diff\n%s", golden, buf.String())
-			}
+			checkGolden(t, filepath.Join("testdata", "traffic."+name+".golden"), buf.Bytes())
 			// The same store gives the same bytes.
 			var again bytes.Buffer
 			all2 := append(Build(counts, opts), foldTraffic(t, db, opts).Tables()...)
