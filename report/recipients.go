@@ -105,15 +105,10 @@ func FoldRecipients(ctx context.Context, db *store.DB, p *policy.Policy, fn func
 func outcomeOf(rec *store.Record, incident incidentFunc) policy.Outcome {
 	o := policy.Outcome{
 		Time: rec.Time, Status: rec.Status, Reason: rec.Result.Reason, Class: rec.Result.Class,
-		Code: rec.Code, Enhanced: rec.Enhanced, MatchedBy: rec.Result.MatchedBy, Forward: rec.Forward,
+		MatchedBy: rec.Result.MatchedBy, Forward: rec.Forward,
 		Text: rec.Text, Send: rec.MessageID,
 	}
-	if o.Code == 0 {
-		o.Code = rec.Result.Code
-	}
-	if o.Enhanced == "" {
-		o.Enhanced = rec.Result.Enhanced
-	}
+	o.Code, o.Enhanced = rec.Reply()
 	if o.Forward == "" {
 		o.Forward = rec.Result.Forward
 	}

@@ -96,13 +96,7 @@ func (h *RecipientHistory) WriteText(w io.Writer) error {
 	fmt.Fprintf(bw, "\nEvents, oldest first (%d):\n", len(h.Events))
 	for i, e := range h.Events {
 		r := &e.Record
-		code, enh := r.Code, r.Enhanced
-		if code == 0 {
-			code = r.Result.Code
-		}
-		if enh == "" {
-			enh = r.Result.Enhanced
-		}
+		code, enh := r.Reply()
 		what := ""
 		if r.Result.Class != classify.None {
 			what = "(" + r.Result.Class.String() + ", " + classify.Describe(r.Result.Reason).Side.String() + " side)"
@@ -250,19 +244,14 @@ func (h *RecipientHistory) WriteJSON(w io.Writer) error {
 	for _, e := range h.Events {
 		r := &e.Record
 		ej := eventJSON{
-			Time: timeString(r.Time), Status: r.Status, Code: r.Code, Enhanced: r.Enhanced,
+			Time: timeString(r.Time), Status: r.Status,
 			Reason: r.Result.Reason.String(), Class: r.Result.Class.String(),
 			Side: classify.Describe(r.Result.Reason).Side.String(), MatchedBy: r.Result.MatchedBy,
 			Counted: e.Effect.Counted, Note: e.Effect.Note,
 			RemoteMTA: r.RemoteMTA, Command: r.Command, Text: r.Text, Forward: r.Forward,
 			Source: r.Source, Line: r.Line, Family: r.Family, QueueID: r.QueueID, MessageID: r.MessageID,
 		}
-		if ej.Code == 0 {
-			ej.Code = r.Result.Code
-		}
-		if ej.Enhanced == "" {
-			ej.Enhanced = r.Result.Enhanced
-		}
+		ej.Code, ej.Enhanced = r.Reply()
 		if e.Effect.Group != policy.GroupNone {
 			ej.Group = e.Effect.Group.String()
 		}

@@ -163,7 +163,7 @@ func (t *Traffic) Add(rec store.Record) {
 	switch st {
 	case parser.StatusRejected: // the sender is a stranger's: not counted
 		d.rejected++
-		code, enh := replyOf(rec)
+		code, enh := rec.Reply()
 		t.addText(t.rejects, textKey{reason: rec.Result.Reason, code: code, enhanced: enh, text: Mask(ev.Text)}, ev.Time, ev.RemoteMTA)
 		return
 	case parser.StatusAutoReplied:
@@ -348,19 +348,6 @@ func (t *Traffic) addText(m map[textKey]*textAgg, k textKey, at time.Time, clien
 			a.clients++
 		}
 	}
-}
-
-// replyOf returns the event's reply and enhanced code, else the
-// classifier's.
-func replyOf(rec store.Record) (int, string) {
-	code, enh := rec.Code, rec.Enhanced
-	if code == 0 {
-		code = rec.Result.Code
-	}
-	if enh == "" {
-		enh = rec.Result.Enhanced
-	}
-	return code, enh
 }
 
 // hashString is FNV-1a over kind, a and b, with a separator between a and

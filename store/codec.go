@@ -433,7 +433,7 @@ func (s *rcptState) apply(rec *Record, ts uint64, id [16]byte) {
 	}
 	if first || later(ts, id, s.lastTS, s.lastID) {
 		s.lastTS, s.lastID = ts, id
-		code, enh := replyOf(rec)
+		code, enh := rec.Reply()
 		r.LastStatus = rec.Status
 		r.LastCode = code
 		r.LastEnhanced = enh
@@ -565,15 +565,16 @@ func decodeRcpt(addr string, b []byte) (rcptState, error) {
 	return s, nil
 }
 
-// replyOf returns the reply code and enhanced code stored for rec: the
-// event's own, or else those the classifier found (in the text, say).
-func replyOf(rec *Record) (int, string) {
-	code, enh := rec.Code, rec.Enhanced
+// Reply returns the reply code and enhanced code stored for r: the
+// event's own, or else those the classifier found (in the text, say). Counts
+// and recipient states are keyed by them; reports show them.
+func (r *Record) Reply() (code int, enhanced string) {
+	code, enhanced = r.Code, r.Enhanced
 	if code == 0 {
-		code = rec.Result.Code
+		code = r.Result.Code
 	}
-	if enh == "" {
-		enh = rec.Result.Enhanced
+	if enhanced == "" {
+		enhanced = r.Result.Enhanced
 	}
-	return code, enh
+	return code, enhanced
 }

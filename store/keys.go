@@ -256,7 +256,7 @@ type countKey struct {
 }
 
 func newCountKey(rec *Record) countKey {
-	code, enh := replyOf(rec)
+	code, enh := rec.Reply()
 	if code < 0 {
 		code = 0
 	} else if code > 1<<16-1 {
@@ -286,7 +286,7 @@ func (c countKey) bytes() []byte {
 // appendCountKey appends newCountKey(rec).bytes() to b, without
 // allocating.
 func appendCountKey(b []byte, rec *Record) []byte {
-	code, enh := replyOf(rec)
+	code, enh := rec.Reply()
 	if code < 0 {
 		code = 0
 	} else if code > 1<<16-1 {

@@ -1009,7 +1009,7 @@ func (w *Writer) apply(a *rcptAcc, rec *Record, fp fprint) {
 	}
 	if first || later(ts, id, a.lastTS, a.lastID) {
 		a.lastTS, a.lastID = ts, id
-		code, enh := replyOf(rec)
+		code, enh := rec.Reply()
 		a.lastStatus = rec.Status
 		a.lastCode = int32(min(max(code, -1<<31), 1<<31-1))
 		a.lastEnh = w.intern(enh)
