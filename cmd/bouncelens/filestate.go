@@ -157,7 +157,7 @@ func (ix *inputIndex) seenMessage(key string) bool {
 	return ix != nil && ix.msgs[key]
 }
 
-// encodeRecord returns the stored form of rec.
+// encodeFileRecord returns the stored form of rec.
 func encodeFileRecord(rec fileRecord) []byte {
 	b, err := json.Marshal(rec)
 	if err != nil {

@@ -149,24 +149,40 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 // the syslog year inference; readAhead inflates gzip'ed input on a goroutine
 // of its own. The returned closer must be called.
 func openReader(in input, stdin io.Reader, progress func(int), year int, now func() time.Time, readAhead bool) (parser.Reader, io.Closer, error) {
-	src, err := parser.OpenWith(in.path, stdin, parser.OpenOptions{Count: progress, ReadAhead: readAhead})
+	src, head, err := openSniffed(in, stdin, parser.OpenOptions{Count: progress, ReadAhead: readAhead}, 512)
 	if err != nil {
 		return nil, nil, err
-	}
-	head, err := src.Peek(512)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		src.Close()
-		return nil, nil, fmt.Errorf("%s: %w", src.Name, err)
 	}
 	// The ingesters reuse src's buffer (parser.BufferSize): no second copy.
 	switch sniff(head) {
 	case kindBinary:
-		return &skipReader{err: &parser.Error{Source: src.Name, Line: 1, Err: parser.ErrBinary}}, src, nil
+		return binaryInput(src), src, nil
 	case kindMessage:
 		return dsn.NewReader(src.Reader, src.Name), src, nil
 	default:
 		return postfix.NewReader(src.Reader, src.Name, postfix.Options{Year: year, Now: now}), src, nil
 	}
+}
+
+// openSniffed opens in and peeks at (up to) its first n bytes, which it
+// returns: sniff them to know what the input holds.
+func openSniffed(in input, stdin io.Reader, opts parser.OpenOptions, n int) (*parser.Input, []byte, error) {
+	src, err := parser.OpenWith(in.path, stdin, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	head, err := src.Peek(n)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		src.Close()
+		return nil, nil, fmt.Errorf("%s: %w", src.Name, err)
+	}
+	return src, head, nil
+}
+
+// binaryInput is the reader of an input that holds binary data: it is
+// skipped, named by file and line 1.
+func binaryInput(src *parser.Input) parser.Reader {
+	return &skipReader{err: &parser.Error{Source: src.Name, Line: 1, Err: parser.ErrBinary}}
 }
 
 // skipReader yields one skip error, then io.EOF: a whole input set aside.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -38,23 +37,17 @@ type scanInput struct {
 // message file read before is marked seen, unless reread.
 func openScanInput(e *env, o *scanOptions, ix *inputIndex, in input, progress func(int)) (*scanInput, error) {
 	open := parser.OpenOptions{Count: progress, ReadAhead: o.workers > 1}
-	src, err := parser.OpenWith(in.path, e.stdin, open)
+	src, peek, err := openSniffed(in, e.stdin, open, headLen)
 	if err != nil {
 		return nil, err
-	}
-	peek, err := src.Peek(headLen)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		src.Close()
-		return nil, fmt.Errorf("%s: %w", src.Name, err)
 	}
 	si := &scanInput{src: src, head: bytes.Clone(peek), open: open}
 	if o.reread {
 		ix = nil
 	}
-	err = nil
 	switch sniff(si.head[:min(len(si.head), 512)]) {
 	case kindBinary:
-		si.r = &skipReader{err: &parser.Error{Source: src.Name, Line: 1, Err: parser.ErrBinary}}
+		si.r = binaryInput(src)
 	case kindMessage:
 		err = si.openMessage(ix)
 	default:
