@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -41,19 +40,15 @@ func testLog(t *testing.T, lines int) []byte {
 // fullReport returns every report section as JSON.
 func fullReport(t *testing.T, db string) string {
 	t.Helper()
-	r := bin(t, db, nil, "report", "--format", "json", "--top", "0")
-	if r.code != 0 {
-		t.Fatalf("report: exit %d\n%s", r.code, r.stderr)
-	}
-	return r.stdout
+	return reportJSON(t, db, "--top", "0")
 }
 
-// byDay returns the by_day section as JSON.
-func byDay(t *testing.T, db string) string {
+// reportJSON runs report --format json with args and returns its output.
+func reportJSON(t *testing.T, db string, args ...string) string {
 	t.Helper()
-	r := bin(t, db, nil, "report", "--format", "json", "--section", "by_day")
+	r := bin(t, db, nil, append([]string{"report", "--format", "json"}, args...)...)
 	if r.code != 0 {
-		t.Fatalf("report: exit %d\n%s", r.code, r.stderr)
+		t.Fatalf("report %v: exit %d\n%s", args, r.code, r.stderr)
 	}
 	return r.stdout
 }
@@ -251,10 +246,7 @@ func TestScanSinceUntil(t *testing.T) {
 	if !strings.Contains(s, "outside --since/--until not stored") {
 		t.Errorf("filtered scan: %s", s)
 	}
-	var rep map[string][]map[string]any
-	if err := json.Unmarshal([]byte(byDay(t, db)), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := readJSONReport(t, db, "--section", "by_day")
 	if len(rep["by_day"]) == 0 {
 		t.Error("no by_day rows")
 	}
@@ -292,10 +284,7 @@ func TestYearFromModificationTime(t *testing.T) {
 	if r := bin(t, db, nil, "scan", newYear, old); r.code != 0 {
 		t.Fatalf("scan: %d %s", r.code, r.stderr)
 	}
-	var rep map[string][]map[string]any
-	if err := json.Unmarshal([]byte(byDay(t, db)), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := readJSONReport(t, db, "--section", "by_day")
 	var days []string
 	for _, row := range rep["by_day"] {
 		days = append(days, fmt.Sprint(row["day"]))
@@ -307,9 +296,7 @@ func TestYearFromModificationTime(t *testing.T) {
 	// --year overrides the file's time.
 	db2 := t.TempDir()
 	bin(t, db2, nil, "scan", "--year", "2024", old)
-	if err := json.Unmarshal([]byte(byDay(t, db2)), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep = readJSONReport(t, db2, "--section", "by_day")
 	if len(rep["by_day"]) != 1 || rep["by_day"][0]["day"] != "2024-03-20" {
 		t.Errorf("--year 2024: %v", rep["by_day"])
 	}

@@ -31,13 +31,10 @@ func scanInto(t *testing.T, paths ...string) string {
 // readJSONReport runs report --format json with args and decodes it.
 func readJSONReport(t *testing.T, db string, args ...string) jsonReport {
 	t.Helper()
-	r := bin(t, db, nil, append([]string{"report", "--format", "json"}, args...)...)
-	if r.code != 0 {
-		t.Fatalf("report: exit %d: %s", r.code, r.stderr)
-	}
+	out := reportJSON(t, db, args...)
 	var rep jsonReport
-	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
-		t.Fatalf("report JSON: %v\n%s", err, r.stdout)
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report JSON: %v\n%s", err, out)
 	}
 	return rep
 }
