@@ -104,14 +104,19 @@ func (si *scanInput) openLog(e *env, o *scanOptions, ix *inputIndex, in input) e
 		opts.Now = func() time.Time { return mt }
 	}
 	key, prev, found := ix.findFile(si.head)
+	if found && !si.src.Gzipped && si.src.Size >= 0 && si.src.Size < prev.Offset {
+		// A plain file shorter than what was read before: a different log
+		// with the same first bytes (truncated, then written again).
+		found = false
+	}
 	if found && prev.Offset > 0 {
 		n, err := si.src.Skip(prev.Offset)
 		switch {
 		case err != nil:
 			return err
 		case n < prev.Offset && in.path != "-":
-			// Shorter than what was read before: a different log with the
-			// same first bytes. Read it from the start.
+			// A gzip'ed file shorter than what was read before: read it
+			// from the start.
 			si.src.Close()
 			src, err := parser.OpenWith(in.path, e.stdin, si.open)
 			if err != nil {
