@@ -29,6 +29,23 @@ const schemaVersion = 2
 type Record struct {
 	parser.Event
 	Result classify.Result
+
+	// fp is the record's (ts, Fingerprint), set by Prepare.
+	fp       fprint
+	prepared bool
+}
+
+// Prepare computes, for each record, what a Writer needs of it that
+// depends on its event alone (the fingerprint that identifies it), so that
+// a caller with several goroutines can do that work off the goroutine that
+// calls Writer.Add. Add computes it for records not prepared. An event
+// changed after Prepare must be prepared again (or its Record reset).
+func Prepare(recs []Record) {
+	for i := range recs {
+		r := &recs[i]
+		r.fp = fprint{ts: tsOf(r.Time), id: Fingerprint(&r.Event)}
+		r.prepared = true
+	}
 }
 
 // Options configure Open. The zero value opens a read-write store on disk.

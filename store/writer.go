@@ -280,8 +280,8 @@ func (w *Writer) Add(ctx context.Context, recs []Record) (IngestStats, error) {
 // parallelFingerprints is the least Add that hashes on two goroutines.
 const parallelFingerprints = 1024
 
-// fingerprints returns the (ts, Fingerprint) of recs, computed on two
-// goroutines for a large Add.
+// fingerprints returns the (ts, Fingerprint) of recs: Prepare's, else
+// computed here, on two goroutines for a large Add.
 func (w *Writer) fingerprints(recs []Record) []fprint {
 	fps := w.fps[:0]
 	if cap(fps) < len(recs) {
@@ -291,10 +291,14 @@ func (w *Writer) fingerprints(recs []Record) []fprint {
 	w.fps = fps
 	hash := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			fps[i] = fprint{ts: tsOf(recs[i].Time), id: Fingerprint(&recs[i].Event)}
+			if r := &recs[i]; r.prepared {
+				fps[i] = r.fp
+			} else {
+				fps[i] = fprint{ts: tsOf(r.Time), id: Fingerprint(&r.Event)}
+			}
 		}
 	}
-	if len(recs) < parallelFingerprints {
+	if len(recs) < parallelFingerprints || recs[0].prepared && recs[len(recs)-1].prepared {
 		hash(0, len(recs))
 		return fps
 	}

@@ -14,8 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"bouncelens/classify"
-	"bouncelens/parser"
 	"bouncelens/parser/postfix"
 	"bouncelens/store"
 )
@@ -114,7 +112,7 @@ func setupScan(fs *flag.FlagSet) runFunc {
 	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "inputs parsed at the same time, beside the store writer; 1 runs the whole scan on one goroutine (the results are the same)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "read, parse and classify, but store nothing (no store is opened): what would a scan find?")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to `file` (go tool pprof)")
-	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile at the end of the scan to `file` (go tool pprof)")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write the heap profile taken when the live heap was largest to `file` (go tool pprof)")
 	fs.BoolVar(&o.reread, "reread", false, "read every input from its start, ignoring how far earlier scans read (events already stored are still skipped)")
 	fs.StringVar(&o.since, "since", "", "store only events at or after `WHEN`: 2026-11-01, an RFC 3339 time, today, yesterday, 7d or 36h (such a scan does not record how far it read)")
 	fs.StringVar(&o.until, "until", "", "store only events before `WHEN` (same forms as --since)")
@@ -278,6 +276,10 @@ func startProfiles(o *scanOptions) (stop func() error, err error) {
 			return nil, fmt.Errorf("CPU profile %s: %w", o.cpuProfile, err)
 		}
 	}
+	var peak *peakHeap
+	if o.memProfile != "" {
+		peak = watchPeakHeap()
+	}
 	return func() error {
 		var first error
 		if cpu != nil {
@@ -291,8 +293,7 @@ func startProfiles(o *scanOptions) (stop func() error, err error) {
 			if err != nil {
 				return fmt.Errorf("heap profile: %w", err)
 			}
-			runtime.GC()
-			err = pprof.WriteHeapProfile(f)
+			_, err = f.Write(peak.stop())
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}
@@ -375,53 +376,6 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// classifier classifies events through a cache keyed by everything the
-// classifier looks at; the cache is dropped when it reaches its size.
-type classifier struct {
-	max   int
-	cache map[classify.Input]classify.Result
-}
-
-func newClassifier(max int) *classifier {
-	return &classifier{max: max, cache: make(map[classify.Input]classify.Result)}
-}
-
-func (c *classifier) classify(ev *parser.Event) classify.Result {
-	in := classifyInput(ev)
-	if in.Delivered {
-		// Deliveries classify faster than a cache lookup of their texts,
-		// which are all different ("queued as ID").
-		return classify.Classify(in)
-	}
-	if r, ok := c.cache[in]; ok {
-		return r
-	}
-	r := classify.Classify(in)
-	if len(c.cache) >= c.max {
-		clear(c.cache)
-	}
-	c.cache[in] = r
-	return r
-}
-
-// classifyInput is what the classifier needs of an event.
-func classifyInput(ev *parser.Event) classify.Input {
-	return classify.Input{
-		Code:      ev.Code,
-		Enhanced:  ev.Enhanced,
-		Text:      ev.Text,
-		Command:   ev.Command,
-		RemoteMTA: ev.RemoteMTA,
-		Forward:   ev.Forward,
-		Delivered: ev.Status == parser.StatusSent,
-		Deferred:  ev.Status == parser.StatusDeferred,
-		Expired:   ev.Status == parser.StatusExpired,
-		Failed:    ev.Status == parser.StatusBounced || ev.Status == parser.StatusRejected,
-		Feedback:  ev.Status == parser.StatusComplained,
-		AutoReply: ev.Status == parser.StatusAutoReplied,
-	}
 }
 
 // startProgress redraws the byte count four times a second on stderr, only
