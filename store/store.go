@@ -30,23 +30,29 @@ type Record struct {
 	parser.Event
 	Result classify.Result
 
-	// fp is the record's (ts, Fingerprint), set by Prepare.
+	// Set by Prepare: the record's (ts, Fingerprint) and its encoding.
 	fp       fprint
+	enc      []byte
 	prepared bool
 }
 
 // Prepare computes, for each record, what a Writer needs of it that
-// depends on its event alone (the fingerprint that identifies it), so that
-// a caller with several goroutines can do that work off the goroutine that
-// calls Writer.Add. Add computes it for records not prepared. An event
-// changed after Prepare must be prepared again (or its Record reset).
+// depends on the record alone (the fingerprint that identifies it, and its
+// encoding), so that a caller with several goroutines can do that work off
+// the goroutine that calls Writer.Add. Add computes it for records not
+// prepared. A record changed after Prepare must be prepared again.
 func Prepare(recs []Record) {
 	for i := range recs {
 		r := &recs[i]
 		r.fp = fprint{ts: tsOf(r.Time), id: Fingerprint(&r.Event)}
+		r.enc = encodeRecord(r.enc[:0], r)
 		r.prepared = true
 	}
 }
+
+// Reset clears r for reuse, keeping the buffer Prepare encodes into (a
+// caller that recycles its records allocates no encodings then).
+func (r *Record) Reset() { *r = Record{enc: r.enc[:0]} }
 
 // Options configure Open. The zero value opens a read-write store on disk.
 type Options struct {

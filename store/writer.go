@@ -9,6 +9,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/klauspost/compress/s2"
@@ -76,11 +77,18 @@ type Writer struct {
 	interned  map[string]string // short strings shared by many recipients
 	touched   []*hourState      // hours with new events in this checkpoint
 	last      *hourState        // hour of the previous record
-	free      []partBuf         // buffers of written parts, for reuse
 	fps       []fprint          // scratch of Add
-	raw, zbuf []byte            // scratch of writePart
 	fpsort    []fprint          // scratch of writeFprints
 	fpbuf     []byte            // scratch of writeFprints
+
+	// Block parts are sorted, compressed and written on a goroutine of
+	// their own (started by the first part): writePart hands them over
+	// and goes on. Everything else that writes to Badger or the segments
+	// first waits for the parts handed over (drain).
+	parts    chan partJob
+	partsWG  sync.WaitGroup // parts handed over, not yet written
+	partsErr error          // the first failure; read after partsWG.Wait
+	free     chan partBuf   // buffers of written parts, for reuse
 
 	// meta set by SetMeta, stored at the next commit (nil value: delete).
 	meta map[string][]byte
@@ -110,6 +118,13 @@ type hourState struct {
 type partBuf struct {
 	buf  []byte // encoded records
 	ents []pendingRec
+}
+
+// partJob is a block part handed to the part goroutine.
+type partJob struct {
+	key []byte
+	wb  *asyncBatch
+	partBuf
 }
 
 // pendingRec is a record encoded into partBuf.buf.
@@ -207,6 +222,7 @@ func (w *Writer) fail(err error) error {
 	if w.err == nil {
 		w.err = err
 	}
+	w.stopParts()
 	if w.wb != nil {
 		w.wb.cancel()
 		w.wb = nil
@@ -328,6 +344,9 @@ func (w *Writer) hourState(hour uint32) (*hourState, error) {
 		hs = &hourState{hour: hour}
 	} else if w.wb != nil {
 		// Its fingerprints of this checkpoint must be in Badger.
+		if err := w.drain(); err != nil {
+			return nil, fmt.Errorf("loading fingerprints: %w", err)
+		}
 		if err := w.wb.flush(); err != nil {
 			return nil, fmt.Errorf("loading fingerprints: %w", err)
 		}
@@ -454,25 +473,61 @@ func (w *Writer) begin() error {
 }
 
 // set queues a write of the checkpoint.
-func (w *Writer) set(k, v []byte) error { return w.wb.set(k, v) }
+func (w *Writer) set(k, v []byte) error {
+	if err := w.drain(); err != nil {
+		return err
+	}
+	return w.wb.set(k, v)
+}
 
 // setBlock stores block b (which the caller may reuse) under k: appended
 // to a segment and its ref in Badger on disk, the block itself in memory.
 func (w *Writer) setBlock(k, b []byte) error {
+	if err := w.drain(); err != nil {
+		return err
+	}
+	return w.putBlock(w.wb, k, b)
+}
+
+// putBlock is setBlock without the wait (the part goroutine's).
+func (w *Writer) putBlock(wb *asyncBatch, k, b []byte) error {
 	if w.db.segs == nil {
-		return w.set(k, bytes.Clone(b)) // Badger keeps it until written
+		return wb.set(k, bytes.Clone(b)) // Badger keeps it until written
 	}
 	ref, err := w.db.segs.append(b)
 	if err != nil {
 		return err
 	}
-	return w.set(k, ref)
+	return wb.set(k, ref)
+}
+
+// drain waits until the parts handed to the part goroutine are written
+// and returns its first failure.
+func (w *Writer) drain() error {
+	if w.parts == nil {
+		return nil
+	}
+	w.partsWG.Wait()
+	return w.partsErr
+}
+
+// stopParts ends the part goroutine, once the parts handed over are
+// written.
+func (w *Writer) stopParts() {
+	if w.parts != nil {
+		w.partsWG.Wait()
+		close(w.parts)
+		w.parts = nil
+	}
 }
 
 // stage flushes what was written and calls the crash hook (tests only).
 func (w *Writer) stage(name string) error {
 	if w.crash == nil {
 		return nil
+	}
+	if err := w.drain(); err != nil {
+		return err
 	}
 	if err := w.wb.flush(); err != nil {
 		return err
@@ -501,16 +556,20 @@ func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint) error {
 		w.touched = append(w.touched, hs)
 	}
 	if hs.buf == nil {
-		if n := len(w.free); n > 0 {
-			hs.partBuf, w.free = w.free[n-1], w.free[:n-1]
-		} else {
+		select {
+		case hs.partBuf = <-w.free:
+		default:
 			// Small: an hour may get few records (a buffer grows as
 			// needed, and maxPendingRecords bounds the sum).
 			hs.partBuf = partBuf{buf: make([]byte, 0, 8<<10)}
 		}
 	}
 	off := len(hs.buf)
-	hs.buf = encodeRecord(hs.buf, rec)
+	if rec.prepared {
+		hs.buf = append(hs.buf, rec.enc...)
+	} else {
+		hs.buf = encodeRecord(hs.buf, rec)
+	}
 	hs.ents = append(hs.ents, pendingRec{fp: fp, off: uint32(off), len: uint32(len(hs.buf) - off)})
 	w.pending++
 	if len(hs.ents) >= blockRecords {
@@ -528,38 +587,69 @@ func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint) error {
 	return nil
 }
 
-// writePart writes hs's unwritten records as its next block part.
+// writePart hands hs's unwritten records to the part goroutine, to be
+// written as hs's next block part.
 func (w *Writer) writePart(hs *hourState) error {
-	ents := hs.ents
-	slices.SortFunc(ents, func(a, b pendingRec) int { return a.fp.compare(b.fp) })
-	n := binary.MaxVarintLen64 + len(hs.buf) + len(ents)*(fpLen+binary.MaxVarintLen32)
-	if cap(w.raw) < n {
-		w.raw = make([]byte, 0, n)
+	if w.parts == nil {
+		if w.free == nil {
+			w.free = make(chan partBuf, 16)
+		}
+		w.parts = make(chan partJob, 4)
+		go w.writeParts(w.parts, w.free)
 	}
-	raw := binary.AppendUvarint(w.raw[:0], uint64(len(ents)))
+	w.partsWG.Add(1)
+	w.parts <- partJob{key: blockKey(hs.hour, w.seq, hs.part), wb: w.wb, partBuf: hs.partBuf}
+	hs.part++
+	w.pending -= len(hs.ents)
+	hs.partBuf = partBuf{}
+	if w.crash != nil {
+		return w.stage("block")
+	}
+	return nil
+}
+
+// writeParts is the part goroutine: it writes each part handed over (after
+// a failure, it only recycles them) and recycles its buffers into free.
+func (w *Writer) writeParts(parts <-chan partJob, free chan<- partBuf) {
+	var raw, zbuf []byte
+	for j := range parts {
+		if w.partsErr == nil {
+			var err error
+			if raw, zbuf, err = w.writePartNow(j, raw, zbuf); err != nil {
+				w.partsErr = fmt.Errorf("writing block: %w", err)
+			}
+		}
+		select {
+		case free <- partBuf{buf: j.buf[:0], ents: j.ents[:0]}:
+		default:
+		}
+		w.partsWG.Done()
+	}
+}
+
+// writePartNow sorts j's records by fingerprint, compresses them and
+// writes them as a block, with raw and zbuf as scratch (returned grown).
+func (w *Writer) writePartNow(j partJob, raw, zbuf []byte) ([]byte, []byte, error) {
+	ents := j.ents
+	slices.SortFunc(ents, func(a, b pendingRec) int { return a.fp.compare(b.fp) })
+	n := binary.MaxVarintLen64 + len(j.buf) + len(ents)*(fpLen+binary.MaxVarintLen32)
+	if cap(raw) < n {
+		raw = make([]byte, 0, n)
+	}
+	raw = binary.AppendUvarint(raw[:0], uint64(len(ents)))
 	for i := range ents {
 		e := &ents[i]
 		raw = binary.BigEndian.AppendUint64(raw, e.fp.ts)
 		raw = append(raw, e.fp.id[:]...)
 		raw = binary.AppendUvarint(raw, uint64(e.len))
-		raw = append(raw, hs.buf[e.off:e.off+e.len]...)
+		raw = append(raw, j.buf[e.off:e.off+e.len]...)
 	}
-	w.raw = raw
-	if n := 1 + s2.MaxEncodedLen(len(raw)); cap(w.zbuf) < n {
-		w.zbuf = make([]byte, n)
+	if n := 1 + s2.MaxEncodedLen(len(raw)); cap(zbuf) < n {
+		zbuf = make([]byte, n)
 	}
-	w.zbuf[0] = blockCodecS2
-	z := w.zbuf[:1+len(s2.Encode(w.zbuf[1:cap(w.zbuf)], raw))]
-	if err := w.setBlock(blockKey(hs.hour, w.seq, hs.part), z); err != nil {
-		return fmt.Errorf("writing block: %w", err)
-	}
-	hs.part++
-	w.pending -= len(ents)
-	if len(w.free) < 16 {
-		w.free = append(w.free, partBuf{buf: hs.buf[:0], ents: ents[:0]})
-	}
-	hs.partBuf = partBuf{}
-	return w.stage("block")
+	zbuf[0] = blockCodecS2
+	z := zbuf[:1+len(s2.Encode(zbuf[1:cap(zbuf)], raw))]
+	return raw, zbuf, w.putBlock(j.wb, j.key, z)
 }
 
 // Commit commits what was added so far as one checkpoint; it does nothing
@@ -750,6 +840,9 @@ func (w *Writer) writeCheckpoint() error {
 	if err := w.stage("recipients"); err != nil {
 		return err
 	}
+	if err := w.drain(); err != nil {
+		return err
+	}
 	if err := w.wb.flush(); err != nil {
 		return fmt.Errorf("writing checkpoint: %w", err)
 	}
@@ -792,8 +885,9 @@ func (w *Writer) writeCounts() error {
 
 func (w *Writer) writeRcpts() error {
 	accs := w.rcpts.sorted()
-	refs, start := w.rcpts.groupRefs(w.seq)
+	grouped, start := w.rcpts.groupRefs()
 	w.rcpts.refs = nil
+	var refs []blockRef
 	keys := make([][]byte, len(accs))
 	for i, a := range accs {
 		keys[i] = rcptKey(a.addr)
@@ -808,16 +902,19 @@ func (w *Writer) writeRcpts() error {
 				return fmt.Errorf("recipient %s: %w", addr, err)
 			}
 		}
-		j := accs[i].index
+		refs = refs[:0]
+		for _, r := range grouped[start[accs[i].index]:start[accs[i].index+1]] {
+			refs = append(refs, blockRef{hour: r.hour, seq: w.seq, part: r.part})
+		}
 		if len(prev) == 0 { // a new recipient: no merge
-			buf = accs[i].encodeNew(buf[:0], refs[start[j]:start[j+1]])
+			buf = accs[i].encodeNew(buf[:0], refs)
 			return w.set(keys[i], wrapRcpt(w.seq, buf, nil))
 		}
 		s, err := decodeRcpt(addr, prev)
 		if err != nil {
 			return fmt.Errorf("recipient %s: %w", addr, err)
 		}
-		accs[i].mergeInto(&s, refs[start[j]:start[j+1]])
+		accs[i].mergeInto(&s, refs)
 		buf = s.encode(buf[:0])
 		return w.set(keys[i], wrapRcpt(w.seq, buf, prev))
 	})
@@ -869,6 +966,7 @@ func (w *Writer) Close() error {
 		return nil
 	}
 	w.done = true
+	w.stopParts()
 	if w.seq != 0 || w.err != nil {
 		// Drop the cached sets that hold ids of the lost checkpoint.
 		if w.wb != nil {
@@ -1307,8 +1405,10 @@ func (t *rcptTable) addRef(a *rcptAcc, ref partRef) {
 
 // groupRefs returns all refs grouped by accumulator (a counting sort,
 // stable: oldest first) and where each accumulator's group starts: the
-// refs of the accumulator at index i are refs[start[i]:start[i+1]].
-func (t *rcptTable) groupRefs(seq uint64) (refs []blockRef, start []uint32) {
+// refs of the accumulator at index i are refs[start[i]:start[i+1]]. The
+// result is a third of the size of the block refs it stands for: on a
+// large checkpoint the commit's peak of memory.
+func (t *rcptTable) groupRefs() (refs []partRef, start []uint32) {
 	start = make([]uint32, t.n+1)
 	for _, r := range t.refs {
 		start[r.acc+1]++
@@ -1317,9 +1417,9 @@ func (t *rcptTable) groupRefs(seq uint64) (refs []blockRef, start []uint32) {
 		start[i] += start[i-1]
 	}
 	pos := slices.Clone(start[:t.n])
-	refs = make([]blockRef, len(t.refs))
+	refs = make([]partRef, len(t.refs))
 	for _, r := range t.refs {
-		refs[pos[r.acc]] = blockRef{hour: r.hour, seq: seq, part: r.part}
+		refs[pos[r.acc]] = partRef{hour: r.hour, part: r.part}
 		pos[r.acc]++
 	}
 	return refs, start

@@ -690,13 +690,50 @@ func TestEncodeNew(t *testing.T) {
 		w.apply(a, r, fprint{ts: tsOf(r.Time), id: Fingerprint(&r.Event)})
 		tab.addRef(a, partRef{hour: uint32(i / 300), part: uint16(i % 3)})
 	}
-	refs, start := tab.groupRefs(7)
+	grouped, start := tab.groupRefs()
 	for _, a := range tab.sorted() {
-		rs := refs[start[a.index]:start[a.index+1]]
+		var rs []blockRef
+		for _, r := range grouped[start[a.index]:start[a.index+1]] {
+			rs = append(rs, blockRef{hour: r.hour, seq: 7, part: r.part})
+		}
 		s := rcptState{r: Recipient{Address: a.addr}}
 		a.mergeInto(&s, rs)
 		if got, want := a.encodeNew(nil, rs), s.encode(nil); !bytes.Equal(got, want) {
 			t.Fatalf("%s: encodeNew = %x\nwant %x", a.addr, got, want)
 		}
 	}
+}
+
+// TestPrepare: records prepared (on another goroutine, as scan does) give
+// the same store as records the Writer fingerprints and encodes itself,
+// also when the records are recycled with Reset and prepared again.
+func TestPrepare(t *testing.T) {
+	recs := synth(6000, 41)
+	plain, _ := openT(t)
+	ingest(t, plain, recs)
+
+	prepared, _ := openT(t)
+	w := prepared.NewWriter(WriterOptions{})
+	defer w.Close()
+	batch := make([]Record, 0, 1000)
+	for lo := 0; lo < len(recs); lo += cap(batch) {
+		for i := range batch {
+			batch[i].Reset()
+		}
+		batch = batch[:0]
+		for _, r := range recs[lo:min(lo+cap(batch), len(recs))] {
+			batch = batch[:len(batch)+1]
+			batch[len(batch)-1].Event, batch[len(batch)-1].Result = r.Event, r.Result
+		}
+		done := make(chan struct{})
+		go func() { Prepare(batch); close(done) }()
+		<-done
+		if _, err := w.Add(context.Background(), batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sameSnapshot(t, snap(t, prepared), snap(t, plain))
 }

@@ -23,7 +23,7 @@ import (
 // whole scan runs on the calling goroutine.
 
 // recordBatch is how many records a parse worker sends at a time.
-const recordBatch = 4096
+const recordBatch = 1024
 
 // batches recycles record batches: the store keeps nothing of the
 // records it is given (it copies what it keeps), and a batch is over a
@@ -37,13 +37,14 @@ var batches = sync.Pool{New: func() any {
 func getBatch() []store.Record { return (*batches.Get().(*[]store.Record))[:0] }
 
 // putBatch recycles recs once the store added them (the records are
-// cleared so that the pool pins no strings of theirs).
+// reset so that the pool pins no strings of theirs).
 func putBatch(recs []store.Record) {
 	if cap(recs) != recordBatch {
 		return
 	}
-	recs = recs[:cap(recs)]
-	clear(recs)
+	for i := range recs {
+		recs[i].Reset()
+	}
 	recs = recs[:0]
 	batches.Put(&recs)
 }
@@ -122,7 +123,8 @@ func parseInput(ctx context.Context, e *env, o *scanOptions, ix *inputIndex, in 
 		default:
 			res.events++
 		}
-		batch = append(batch, store.Record{Event: ev})
+		batch = batch[:len(batch)+1]
+		batch[len(batch)-1].Event = ev // (keeps the record's encoding buffer)
 		if len(batch) == cap(batch) {
 			if err := emit(batch); err != nil {
 				return res, nil, err
