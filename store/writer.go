@@ -22,12 +22,14 @@ import (
 // checkpoint on its own. Zero fields take the defaults.
 type WriterOptions struct {
 	CheckpointEvents     int // new events per checkpoint (default 4_000_000)
-	CheckpointRecipients int // distinct recipients held in memory before a checkpoint (default 250_000)
+	CheckpointRecipients int // distinct recipients per checkpoint, about (default 1_000_000)
+	SpillRecipients      int // distinct recipients held in memory before they go to a run file (default 65_536; see spill.go)
 }
 
 const (
 	defaultCheckpointEvents     = 4_000_000
-	defaultCheckpointRecipients = 250_000
+	defaultCheckpointRecipients = 1_000_000
+	defaultSpillRecipients      = 64 << 10
 
 	// blockRecords is the most records in one event block part.
 	blockRecords = 512
@@ -74,6 +76,9 @@ type Writer struct {
 	countN    []uint64       // new events per count key
 	ckey      []byte         // scratch count key
 	rcpts     rcptTable
+	runs      []*rcptRun        // recipients spilled in this checkpoint, oldest first
+	spilled   int               // distinct recipients (per run) in runs
+	spills    int               // runs written over the Writer's life
 	interned  map[string]string // short strings shared by many recipients
 	touched   []*hourState      // hours with new events in this checkpoint
 	last      *hourState        // hour of the previous record
@@ -186,6 +191,9 @@ func (db *DB) NewWriter(opts WriterOptions) *Writer {
 	if opts.CheckpointRecipients <= 0 {
 		opts.CheckpointRecipients = defaultCheckpointRecipients
 	}
+	if opts.SpillRecipients <= 0 {
+		opts.SpillRecipients = defaultSpillRecipients
+	}
 	db.wmu.Lock()
 	w := &Writer{db: db, opts: opts}
 	if db.ro {
@@ -209,7 +217,9 @@ func (w *Writer) reset() {
 	w.seq, w.wb, w.newEvents, w.pending = 0, nil, 0, 0
 	w.counts = make(map[string]int)
 	w.countN = w.countN[:0]
-	w.rcpts = rcptTable{}
+	w.rcpts.reset()
+	w.closeRuns()
+	w.spilled = 0
 	if len(w.interned) > 4096 {
 		w.interned = nil
 	}
@@ -223,6 +233,7 @@ func (w *Writer) fail(err error) error {
 		w.err = err
 	}
 	w.stopParts()
+	w.closeRuns()
 	if w.wb != nil {
 		w.wb.cancel()
 		w.wb = nil
@@ -284,7 +295,13 @@ func (w *Writer) Add(ctx context.Context, recs []Record) (IngestStats, error) {
 		if err := w.addNew(hs, rec, fp); err != nil {
 			return st, fmt.Errorf("storing events: %w", w.fail(err))
 		}
-		if w.newEvents >= w.opts.CheckpointEvents || w.rcpts.len() >= w.opts.CheckpointRecipients || hs.part >= maxParts || hs.fpart >= maxParts {
+		if w.rcpts.len() >= w.opts.SpillRecipients && w.spilled+w.rcpts.len() < w.opts.CheckpointRecipients {
+			w.spilled += w.rcpts.len()
+			if err := w.spill(); err != nil {
+				return st, fmt.Errorf("storing events: %w", w.fail(err))
+			}
+		}
+		if w.newEvents >= w.opts.CheckpointEvents || w.spilled+w.rcpts.len() >= w.opts.CheckpointRecipients || hs.part >= maxParts || hs.fpart >= maxParts {
 			if err := w.commit(nil); err != nil {
 				return st, fmt.Errorf("storing events: %w", err)
 			}
@@ -887,41 +904,144 @@ func (w *Writer) writeRcpts() error {
 	accs := w.rcpts.sorted()
 	grouped, start := w.rcpts.groupRefs()
 	w.rcpts.refs = nil
-	var refs []blockRef
-	keys := make([][]byte, len(accs))
-	for i, a := range accs {
-		keys[i] = rcptKey(a.addr)
+	for _, r := range w.runs {
+		if err := r.next(); err != nil {
+			return err
+		}
 	}
-	var buf []byte
-	err := w.db.lookupSorted(kindRcpt, keys, func(i int, v []byte) error {
-		addr := accs[i].addr
-		var prev []byte
-		if v != nil {
-			var err error
-			if prev, err = w.cs.resolveRcpt(v); err != nil {
-				return fmt.Errorf("recipient %s: %w", addr, err)
+	var (
+		buf     []byte
+		refs    []blockRef
+		merged  rcptAcc
+		mrefs   []partRef
+		pending = accs
+	)
+	err := w.db.viewSorted(kindRcpt, func(look *sortedLookup) error {
+		for {
+			// The least address of the table and the runs' heads; its
+			// accumulators, merged in the order they were filled (runs,
+			// oldest first, then the table).
+			var addr string
+			have := false
+			for _, r := range w.runs {
+				if r.ok && (!have || r.head.addr < addr) {
+					addr, have = r.head.addr, true
+				}
+			}
+			if len(pending) > 0 && (!have || pending[0].addr < addr) {
+				addr, have = pending[0].addr, true
+			}
+			if !have {
+				return nil
+			}
+			var (
+				acc   *rcptAcc
+				prefs []partRef
+				n     int
+			)
+			add := func(a *rcptAcc, r []partRef) {
+				n++
+				switch n {
+				case 1:
+					acc, prefs = a, r
+				case 2:
+					merged = rcptAcc{}
+					mrefs = mergeAcc(&merged, mrefs[:0], acc, prefs)
+					fallthrough
+				default:
+					mrefs = mergeAcc(&merged, mrefs, a, r)
+					acc, prefs = &merged, mrefs
+				}
+			}
+			for _, r := range w.runs {
+				if r.ok && r.head.addr == addr {
+					head := r.head // next overwrites it
+					add(&head, slicesClone(r.refs))
+					if err := r.next(); err != nil {
+						return err
+					}
+				}
+			}
+			if len(pending) > 0 && pending[0].addr == addr {
+				a := pending[0]
+				pending = pending[1:]
+				add(a, grouped[start[a.index]:start[a.index+1]])
+			}
+			refs = refs[:0]
+			for _, r := range prefs {
+				refs = append(refs, blockRef{hour: r.hour, seq: w.seq, part: r.part})
+			}
+			key := rcptKey(addr)
+			err := look.get(key, func(v []byte) error {
+				var prev []byte
+				if v != nil {
+					var err error
+					if prev, err = w.cs.resolveRcpt(v); err != nil {
+						return fmt.Errorf("recipient %s: %w", addr, err)
+					}
+				}
+				if len(prev) == 0 { // a new recipient: no merge
+					buf = acc.encodeNew(buf[:0], refs)
+					return w.set(key, wrapRcpt(w.seq, buf, nil))
+				}
+				s, err := decodeRcpt(addr, prev)
+				if err != nil {
+					return fmt.Errorf("recipient %s: %w", addr, err)
+				}
+				acc.mergeInto(&s, refs)
+				buf = s.encode(buf[:0])
+				return w.set(key, wrapRcpt(w.seq, buf, prev))
+			})
+			if err != nil {
+				return err
 			}
 		}
-		refs = refs[:0]
-		for _, r := range grouped[start[accs[i].index]:start[accs[i].index+1]] {
-			refs = append(refs, blockRef{hour: r.hour, seq: w.seq, part: r.part})
-		}
-		if len(prev) == 0 { // a new recipient: no merge
-			buf = accs[i].encodeNew(buf[:0], refs)
-			return w.set(keys[i], wrapRcpt(w.seq, buf, nil))
-		}
-		s, err := decodeRcpt(addr, prev)
-		if err != nil {
-			return fmt.Errorf("recipient %s: %w", addr, err)
-		}
-		accs[i].mergeInto(&s, refs)
-		buf = s.encode(buf[:0])
-		return w.set(keys[i], wrapRcpt(w.seq, buf, prev))
 	})
 	if err != nil {
 		return fmt.Errorf("writing recipients: %w", err)
 	}
 	return nil
+}
+
+// slicesClone copies refs (a run's are overwritten by its next read).
+func slicesClone(refs []partRef) []partRef { return append([]partRef(nil), refs...) }
+
+// sortedLookup looks keys of one kind up in ascending order in one view.
+type sortedLookup struct {
+	it      *badger.Iterator
+	started bool
+}
+
+// viewSorted calls fn with a sortedLookup of kind's keys.
+func (db *DB) viewSorted(kind byte, fn func(*sortedLookup) error) error {
+	return db.kv.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kind}})
+		defer it.Close()
+		return fn(&sortedLookup{it: it})
+	})
+}
+
+// get calls fn with the value of k, nil if k is not stored; k must sort
+// after the keys of the previous calls. The value is valid during fn only.
+func (l *sortedLookup) get(k []byte, fn func(v []byte) error) error {
+	it := l.it
+	if !l.started {
+		it.Seek(k)
+		l.started = true
+	}
+	// Walk a few keys, else seek: a merge join when most keys are
+	// stored, point seeks when few are.
+	for steps := 0; it.Valid() && bytes.Compare(it.Item().Key(), k) < 0; steps++ {
+		if steps == 8 {
+			it.Seek(k)
+			break
+		}
+		it.Next()
+	}
+	if !it.Valid() || !bytes.Equal(it.Item().Key(), k) {
+		return fn(nil)
+	}
+	return it.Item().Value(fn)
 }
 
 // lookupSorted calls fn(i, value) for each keys[i], in order; keys are
@@ -931,27 +1051,9 @@ func (db *DB) lookupSorted(kind byte, keys [][]byte, fn func(i int, v []byte) er
 	if len(keys) == 0 {
 		return nil
 	}
-	return db.kv.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kind}})
-		defer it.Close()
-		it.Seek(keys[0])
+	return db.viewSorted(kind, func(look *sortedLookup) error {
 		for i, k := range keys {
-			// Walk a few keys, else seek: a merge join when most keys
-			// are stored, point seeks when few are.
-			for steps := 0; it.Valid() && bytes.Compare(it.Item().Key(), k) < 0; steps++ {
-				if steps == 8 {
-					it.Seek(k)
-					break
-				}
-				it.Next()
-			}
-			if !it.Valid() || !bytes.Equal(it.Item().Key(), k) {
-				if err := fn(i, nil); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := it.Item().Value(func(v []byte) error { return fn(i, v) }); err != nil {
+			if err := look.get(k, func(v []byte) error { return fn(i, v) }); err != nil {
 				return err
 			}
 		}
@@ -967,6 +1069,7 @@ func (w *Writer) Close() error {
 	}
 	w.done = true
 	w.stopParts()
+	w.closeRuns()
 	if w.seq != 0 || w.err != nil {
 		// Drop the cached sets that hold ids of the lost checkpoint.
 		if w.wb != nil {
@@ -1343,6 +1446,14 @@ const slabSize = 4096
 
 func (t *rcptTable) len() int { return t.n }
 
+// reset empties t, keeping its slabs and slots for reuse (the
+// accumulators' strings are let go of as they are reused or at the end).
+func (t *rcptTable) reset() {
+	clear(t.slots)
+	t.n = 0
+	t.refs = t.refs[:0]
+}
+
 func (t *rcptTable) at(i uint32) *rcptAcc { return &t.slabs[i/slabSize][i%slabSize] }
 
 // get returns the accumulator of addr, adding one if needed.
@@ -1361,13 +1472,14 @@ func (t *rcptTable) get(addr string) *rcptAcc {
 			}
 		}
 	}
-	if t.n%slabSize == 0 {
+	if t.n%slabSize == 0 && t.n/slabSize == len(t.slabs) {
 		t.slabs = append(t.slabs, make([]rcptAcc, slabSize))
 	}
 	j := uint32(t.n)
 	t.n++
 	t.slots[i] = rcptSlot{h: h1, idx: j + 1}
 	a := t.at(j)
+	*a = rcptAcc{} // (reset keeps the slabs)
 	a.addr = strings.Clone(addr)
 	a.index = j
 	a.h2 = h2

@@ -80,6 +80,9 @@ func TestWriterSplitAndOrderIndependence(t *testing.T) {
 		{"checkpoint every event", WriterOptions{CheckpointEvents: 1}, all[:300], []int{64}, IngestStats{New: 300}},
 		{"few recipients per checkpoint", WriterOptions{CheckpointRecipients: 50}, shuffled(all, 2), []int{2048}, IngestStats{New: 3000}},
 		{"duplicates across checkpoints", WriterOptions{CheckpointEvents: 700}, doubled, []int{999}, IngestStats{New: 3000, Duplicate: 1000}},
+		{"recipients spilled every 7", WriterOptions{SpillRecipients: 7}, shuffled(all, 3), []int{100}, IngestStats{New: 3000}},
+		{"spilled and checkpointed", WriterOptions{SpillRecipients: 60, CheckpointEvents: 900}, all, []int{256}, IngestStats{New: 3000}},
+		{"spills, duplicates", WriterOptions{SpillRecipients: 150}, doubled, []int{999}, IngestStats{New: 3000, Duplicate: 1000}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -736,4 +739,35 @@ func TestPrepare(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameSnapshot(t, snap(t, prepared), snap(t, plain))
+}
+
+// TestSpillManyRefs: a recipient with more block refs than a stored state
+// keeps (maxRefs), within one run and across runs, and with forwards,
+// comes out of spilled runs exactly as out of one table.
+func TestSpillManyRefs(t *testing.T) {
+	others := synth(2500, 43)
+	var recs []Record
+	for i := range 2500 {
+		h := others[i]
+		h.Recipient = "heavy@example.com"
+		h.Text = fmt.Sprintf("451 4.3.0 try %d", i)
+		h.Time = day0.Add(time.Duration(i) * time.Hour) // a block part each
+		h.QueueID = fmt.Sprintf("Q%d", i)
+		recs = append(recs, h, others[i])
+	}
+	plain, _ := openT(t)
+	ingest(t, plain, recs)
+	want := snap(t, plain)
+	for _, spill := range []int{40, 150, 380} {
+		t.Run(fmt.Sprint(spill), func(t *testing.T) {
+			db, _ := openT(t)
+			w := db.NewWriter(WriterOptions{SpillRecipients: spill})
+			addAll(t, w, recs, 300)
+			if w.spills == 0 {
+				t.Fatal("nothing was spilled")
+			}
+			w.Close()
+			sameSnapshot(t, snap(t, db), want)
+		})
+	}
 }

@@ -1,0 +1,261 @@
+package store
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+
+	"bouncelens/classify"
+	"bouncelens/parser"
+)
+
+// Recipient runs. A checkpoint's recipient accumulators are the Writer's
+// largest memory: on a 1 GB log, 228k recipients took 100 MB with their
+// strings and refs. When the table holds WriterOptions.SpillRecipients of
+// them, the Writer writes them, sorted by address, to a run file and
+// empties the table; the commit merges the runs and the table, address by
+// address, in the order the accumulators were filled, into exactly the
+// accumulator one table would have held (mergeAcc), and writes that as
+// before. Run files are temporary: unlinked as soon as they are created
+// where the system allows it, removed at the commit, on failure and by
+// Open, so that a crash leaves nothing behind that counts.
+
+// spillDirName is the directory of run files in a store on disk.
+const spillDirName = "spill"
+
+// spillDir returns where db's run files go.
+func (db *DB) spillDir() string {
+	if db.dir == "" {
+		return os.TempDir()
+	}
+	return filepath.Join(db.dir, spillDirName)
+}
+
+// removeSpills removes run files a crashed Writer left (systems that do
+// not unlink open files).
+func removeSpills(storeDir string) error {
+	if err := os.RemoveAll(filepath.Join(storeDir, spillDirName)); err != nil {
+		return fmt.Errorf("removing old recipient runs: %w", err)
+	}
+	return nil
+}
+
+// rcptRun is one run file being read back at the commit.
+type rcptRun struct {
+	f    *os.File
+	r    *bufio.Reader
+	buf  []byte
+	head rcptAcc   // the next accumulator, valid while ok
+	refs []partRef // its refs
+	ok   bool
+}
+
+// spill writes the table's accumulators to a new run file, sorted by
+// address, and empties the table.
+func (w *Writer) spill() error {
+	dir := w.db.spillDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("spilling recipients: %w", err)
+	}
+	f, err := os.CreateTemp(dir, "rcpt-*.run")
+	if err != nil {
+		return fmt.Errorf("spilling recipients: %w", err)
+	}
+	_ = os.Remove(f.Name()) // where allowed: gone with the process
+	run := &rcptRun{f: f}
+	w.spills++
+	w.runs = append(w.runs, run)
+	accs := w.rcpts.sorted()
+	grouped, start := w.rcpts.groupRefs()
+	bw := bufio.NewWriterSize(f, 256<<10)
+	var b []byte
+	var hdr [binary.MaxVarintLen64]byte
+	for _, a := range accs {
+		b = a.encodeRun(b[:0], grouped[start[a.index]:start[a.index+1]])
+		bw.Write(hdr[:binary.PutUvarint(hdr[:], uint64(len(b)))])
+		bw.Write(b)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("spilling recipients to %s: %w", f.Name(), err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("spilling recipients to %s: %w", f.Name(), err)
+	}
+	run.r = bufio.NewReaderSize(f, 64<<10)
+	w.rcpts.reset()
+	return nil
+}
+
+// closeRuns closes and removes the run files.
+func (w *Writer) closeRuns() {
+	for _, r := range w.runs {
+		r.f.Close()
+		_ = os.Remove(r.f.Name())
+	}
+	w.runs = nil
+}
+
+// next reads the run's next accumulator into head (ok false at its end).
+func (r *rcptRun) next() error {
+	n, err := binary.ReadUvarint(r.r)
+	if errors.Is(err, io.EOF) {
+		r.ok = false
+		return nil
+	}
+	if err != nil || n > 1<<30 {
+		return fmt.Errorf("reading recipient run %s: %w", r.f.Name(), errors.Join(err, errBadValue))
+	}
+	if uint64(cap(r.buf)) < n {
+		r.buf = make([]byte, n)
+	}
+	r.buf = r.buf[:n]
+	if _, err := io.ReadFull(r.r, r.buf); err != nil {
+		return fmt.Errorf("reading recipient run %s: %w", r.f.Name(), err)
+	}
+	r.head = rcptAcc{}
+	if r.refs, err = r.head.decodeRun(r.buf, r.refs[:0]); err != nil {
+		return fmt.Errorf("reading recipient run %s: %w", r.f.Name(), err)
+	}
+	r.ok = true
+	return nil
+}
+
+// encodeRun appends a and its refs (of the checkpoint in progress) to b,
+// for a run file.
+func (a *rcptAcc) encodeRun(b []byte, refs []partRef) []byte {
+	e := enc{b}
+	e.str(a.addr)
+	e.uvar(a.events)
+	for _, n := range a.by {
+		e.uvar(uint64(n))
+	}
+	e.uvar(uint64(len(a.byMore)))
+	for st, n := range a.byMore {
+		e.u8(uint8(st))
+		e.uvar(n)
+	}
+	e.u64(a.firstTS)
+	e.u64(a.lastTS)
+	e.id(a.lastID)
+	e.status(a.lastStatus)
+	e.int(int(a.lastCode))
+	e.str(a.lastEnh)
+	e.u8(uint8(a.lastReason))
+	e.u8(uint8(a.lastClass))
+	e.u8(uint8(a.lastAction))
+	e.str(a.lastText)
+	if a.fwd == nil {
+		e.u8(0)
+	} else {
+		e.u8(1)
+		e.str(a.fwd.addr)
+		e.u64(a.fwd.ts)
+		e.id(a.fwd.id)
+	}
+	e.uvar(uint64(len(refs)))
+	for _, r := range refs {
+		e.uvar(uint64(r.hour))
+		e.uvar(uint64(r.part))
+	}
+	return e.b
+}
+
+// decodeRun reads what encodeRun wrote into a (which must be zero) and
+// appends its refs to refs.
+func (a *rcptAcc) decodeRun(b []byte, refs []partRef) ([]partRef, error) {
+	d := dec{b: b}
+	a.addr = d.str()
+	a.events = d.uvar()
+	for i := range a.by {
+		n := d.uvar()
+		if n > math.MaxUint32 {
+			d.fail()
+		}
+		a.by[i] = uint32(n)
+	}
+	if n := d.uvar(); n > 0 {
+		if n > 256 {
+			d.fail()
+		}
+		a.byMore = make(map[parser.Status]uint64, min(n, 256))
+		for range min(n, 256) {
+			st := parser.Status(d.u8())
+			a.byMore[st] = d.uvar()
+		}
+	}
+	a.firstTS = d.u64()
+	a.lastTS = d.u64()
+	a.lastID = d.id()
+	a.lastStatus = parser.Status(d.u8())
+	a.lastCode = int32(d.int())
+	a.lastEnh = d.str()
+	a.lastReason = classify.Reason(d.u8())
+	a.lastClass = classify.Class(d.u8())
+	a.lastAction = classify.Action(d.u8())
+	a.lastText = d.str()
+	if d.u8() == 1 {
+		a.fwd = &forward{addr: d.str(), ts: d.u64(), id: d.id()}
+	}
+	n := d.uvar()
+	if n > uint64(len(d.b)) { // each ref takes two bytes at least
+		d.fail()
+	}
+	for range n {
+		h, p := d.uvar(), d.uvar()
+		if h > math.MaxUint32 || p > math.MaxUint16 {
+			d.fail()
+		}
+		refs = append(refs, partRef{hour: uint32(h), part: uint16(p)})
+	}
+	return refs, d.done()
+}
+
+// mergeAcc adds src (filled after dst) to dst, and src's refs to dstRefs:
+// the result is the accumulator one table would have held had it been
+// given the events of both. It returns dst's refs.
+func mergeAcc(dst *rcptAcc, dstRefs []partRef, src *rcptAcc, srcRefs []partRef) []partRef {
+	if dst.events == 0 || src.events > 0 && later(src.lastTS, src.lastID, dst.lastTS, dst.lastID) {
+		dst.lastTS, dst.lastID = src.lastTS, src.lastID
+		dst.lastStatus, dst.lastCode, dst.lastEnh = src.lastStatus, src.lastCode, src.lastEnh
+		dst.lastReason, dst.lastClass, dst.lastAction = src.lastReason, src.lastClass, src.lastAction
+		dst.lastText = src.lastText
+	}
+	dst.events += src.events
+	for i, n := range src.by {
+		s := uint64(dst.by[i]) + uint64(n)
+		if s > math.MaxUint32 {
+			if dst.byMore == nil {
+				dst.byMore = make(map[parser.Status]uint64)
+			}
+			dst.byMore[parser.Status(i)] += s - math.MaxUint32
+			s = math.MaxUint32
+		}
+		dst.by[i] = uint32(s)
+	}
+	for st, n := range src.byMore {
+		if dst.byMore == nil {
+			dst.byMore = make(map[parser.Status]uint64)
+		}
+		dst.byMore[st] += n
+	}
+	if src.firstTS != 0 && (dst.firstTS == 0 || src.firstTS < dst.firstTS) {
+		dst.firstTS = src.firstTS
+	}
+	if f := src.fwd; f != nil && (dst.fwd == nil || later(f.ts, f.id, dst.fwd.ts, dst.fwd.id)) {
+		c := *f
+		dst.fwd = &c
+	}
+	if dst.addr == "" {
+		dst.addr = src.addr
+	}
+	// addRef skips a ref equal to the one before it: so does the seam.
+	if n := len(dstRefs); n > 0 && len(srcRefs) > 0 && dstRefs[n-1] == srcRefs[0] {
+		srcRefs = srcRefs[1:]
+	}
+	return append(dstRefs, srcRefs...)
+}
