@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"math/bits"
 	"strings"
 
 	"bouncelens/parser/smtpcode"
@@ -37,7 +38,7 @@ type event struct {
 	enhanced string // picked enhanced code, canonical, "" if none (X.0.0 is none)
 	class    byte   // '2', '4' or '5': temporary vs permanent; 0 if unknown
 	provider provider
-	pairs    *bigrams // byte pairs of text
+	pairs    bigrams // byte pairs of text
 }
 
 // decision is what the steps produce before hardness and action.
@@ -78,7 +79,7 @@ func result(d decision, enhanced string, code int, class Class) Result {
 	if d.reason == HasMoved || d.reason == Forwarded {
 		r.Forward = d.forward
 	}
-	r.Action = action(r, d.by)
+	r.Action = action(r.Reason, r.Class, r.Forward != "", d.by)
 	r.Side = reasonInfos[r.Reason].Side
 	return r
 }
@@ -91,6 +92,7 @@ func Reply(code int, enhanced, text string) Result {
 
 func prepare(in Input) event {
 	ev := event{in: in, text: normalize(in.Text)}
+	ev.pairs.add(ev.text)
 	ev.cmd = command(in.Command, ev.text)
 
 	ev.code = in.Code
@@ -111,25 +113,31 @@ func prepare(in Input) event {
 		ev.class = given[0] // X.0.0 says nothing about the cause, but keeps its class
 	case in.Deferred:
 		ev.class = '4'
-	case strings.Contains(ev.text, "temporar") || strings.Contains(ev.text, "persistent"):
+	case containsAny(ev.text, &ev.pairs, temporaryWords):
 		ev.class = '4'
-	case strings.Contains(ev.text, "permanent"):
+	case containsAny(ev.text, &ev.pairs, permanentWords):
 		ev.class = '5'
 	}
 	return ev
 }
 
+// The words that give a text without codes its class.
+var (
+	temporaryWords = literals("temporar", "persistent")
+	permanentWords = literals("permanent")
+)
+
 // enhancedOf returns the enhanced code to classify in by (the given one or
 // the one in the text, see pickEnhanced), the given one made canonical, and
 // the class digit of reply code ('2', '4', '5'; 0 without a code).
 func enhancedOf(in Input, code int) (enhanced, given string, replyClass byte) {
-	given, _ = smtpcode.Normalize(in.Enhanced)
+	given, _ = normalizeCode(in.Enhanced)
 	if code != 0 {
 		replyClass = byte('0' + code/100)
 	}
-	inText := smtpcode.FindEnhanced(in.Text, replyClass)
+	inText := findEnhanced(in.Text, replyClass)
 	if inText == "" && replyClass != 0 {
-		inText = smtpcode.FindEnhanced(in.Text, 0)
+		inText = findEnhanced(in.Text, 0)
 	}
 	if given != "" && given[0] == 'X' {
 		// A class-independent code (typed for explain): take the class from
@@ -151,13 +159,46 @@ func fastDelivered(in Input) (Result, bool) {
 		return Result{}, false
 	}
 	enhanced, _, _ := enhancedOf(in, in.Code)
-	return result(decision{reason: Delivered, by: byStatus}, enhanced, in.Code, None), true
+	// What result gives for a delivery, field by field.
+	return Result{Reason: Delivered, Class: None, Action: reasonInfos[Delivered].Action, Side: reasonInfos[Delivered].Side,
+		Enhanced: enhanced, Code: in.Code, MatchedBy: byStatus}, true
 }
 
 // mayForward reports whether text could read "will forward to" once
 // normalised: it holds "forward" in any case, or any non-ASCII byte.
 func mayForward(text string) bool {
-	for i := 0; i < len(text); i++ {
+	// Eight bytes at a time: a word without a byte >= 0x80 and without an
+	// 'f' or 'F' has nothing to look at, which is most of a delivery text.
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+		fs    = 0x6666666666666666 // "ffffffff"
+		lower = 0x2020202020202020
+	)
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		w := uint64(text[i]) | uint64(text[i+1])<<8 | uint64(text[i+2])<<16 | uint64(text[i+3])<<24 |
+			uint64(text[i+4])<<32 | uint64(text[i+5])<<40 | uint64(text[i+6])<<48 | uint64(text[i+7])<<56
+		if w&highs != 0 {
+			return true
+		}
+		// A byte of y is zero where text has 'f' or 'F' (the only bytes
+		// that are 'f' with bit 5 set). y's bytes are below 0x80, so m
+		// has the high bit of every zero byte of y (and maybe of a byte
+		// above one, which forwardAt rules out).
+		y := (w | lower) ^ fs
+		for m := (y - ones) &^ y & highs; m != 0; m &= m - 1 {
+			if j := i + bits.TrailingZeros64(m)/8; forwardAt(text, j, j+1) {
+				return true
+			}
+		}
+	}
+	return forwardAt(text, i, len(text))
+}
+
+// forwardAt is mayForward for the bytes text[from:to].
+func forwardAt(text string, from, to int) bool {
+	for i := from; i < to; i++ {
 		c := text[i]
 		if c >= 0x80 {
 			return true
@@ -194,7 +235,7 @@ func command(cmd, text string) string {
 
 // rcptHints are texts that only a reply to RCPT TO carries: Postfix's
 // smtpd restriction wording, and the stage tags some MTAs print.
-var rcptHints = []string{"recipient address rejected", "[rcpt_to]", "smtp:rcpt ", "rcpt to:<", "after rcpt command"}
+var rcptHints = literals("recipient address rejected", "[rcpt_to]", "smtp:rcpt ", "rcpt to:<", "after rcpt command")
 
 // decide runs steps 0 to 8 of taxonomy 2.3; the first step with an answer
 // wins.
@@ -215,9 +256,8 @@ func (ev *event) decide() decision {
 	}
 	// Step 2: provider tables. Detected here, not in prepare: a delivery
 	// does not need it, and deliveries are most of a log.
-	ev.provider = detectProvider(in.RemoteMTA, ev.text, ev.enhanced)
-	ev.pairs = bigramsOf(ev.text)
-	if r, ok := providerReason(ev.provider, ev.enhanced, ev.text); ok {
+	ev.provider = detectProvider(in.RemoteMTA, ev.text, &ev.pairs, ev.enhanced)
+	if r, ok := providerReason(ev.provider, ev.enhanced, ev.text, &ev.pairs); ok {
 		return decision{reason: r, by: byProvider, forward: ev.forwardIf(r)}
 	}
 	// Step 3: strong structural signals.
@@ -235,7 +275,7 @@ func (ev *event) decide() decision {
 		return decision{reason: Expired, by: byStatus}
 	}
 	// Step 5: enhanced code table.
-	if r, ok := enhancedReason(ev.enhanced, ev.text); ok {
+	if r, ok := enhancedReason(ev.enhanced, ev.text, &ev.pairs); ok {
 		if ev.cmd == cmdMAIL && (r == UserUnknown || r == HostUnknown) && strings.HasPrefix(ev.enhanced[1:], ".1.") {
 			// An address status given in reply to MAIL FROM is about our
 			// envelope sender (taxonomy 3.2: 553 at MAIL is rejected).
@@ -314,9 +354,21 @@ func (ev *event) forwardIf(r Reason) string {
 	return ""
 }
 
+// The substrings that step 3 looks for.
+var (
+	relayWords      = literals("relay", "not permitted", "denied")
+	nullMXWords     = literals("nullmx", "null mx")
+	dkimWords       = literals("dkim", "spf", "dmarc")
+	localAgentWords = literals("x-unix", "command died with status", "procmail", "maildrop", "mailer error", "pipe to |")
+	localFullWords  = literals("quota", "no space left", "disk full", "mailbox full")
+	pleaseTryWords  = literals("please try")
+	senderWords     = literals("sender")
+	notAcceptWords  = literals("does not accept mail")
+)
+
 // structural is step 3 of taxonomy 2.3.
 func (ev *event) structural() (decision, bool) {
-	text, code, enh := ev.text, ev.code, ev.enhanced
+	text, pairs, code, enh := ev.text, &ev.pairs, ev.code, ev.enhanced
 	sd := ""
 	if enh != "" {
 		sd = subjectDetail(enh)
@@ -324,8 +376,8 @@ func (ev *event) structural() (decision, bool) {
 	// Moved: 551 (unless it is a relay refusal), X.1.6, 5.7.17, 5.7.18, or
 	// the texts. 551 is also used for "relaying denied" (smtp-codes.md 5.2).
 	relay := strings.HasPrefix(sd, ".7.") && sd != ".7.17" && sd != ".7.18" ||
-		anyContains(text, []string{"relay", "not permitted", "denied"})
-	moved := sd == ".1.6" || sd == ".7.17" || sd == ".7.18" || anyPhrase(text, ev.pairs, compiledMoved)
+		containsAny(text, pairs, relayWords)
+	moved := sd == ".1.6" || sd == ".7.17" || sd == ".7.18" || anyPhrase(text, pairs, compiledMoved)
 	if code == 551 && !relay && !moved && !strings.Contains(text, "not local") {
 		// A bare 551 whose text names another cause (551 is also used
 		// for refusals, e.g. a bad reverse DNS): the text decides first.
@@ -335,32 +387,32 @@ func (ev *event) structural() (decision, bool) {
 	}
 	moved = moved || code == 551 && !relay
 	fwd := ""
-	if !relay && (moved || strings.Contains(text, "please try")) {
+	if !relay && (moved || containsAny(text, pairs, pleaseTryWords)) {
 		fwd = ev.forward()
 	}
 	if moved || fwd != "" {
 		return decision{reason: HasMoved, by: byStructural, forward: fwd}, true
 	}
 	// Not attempted: on a suppression list at the relay or ESP.
-	if anyPhrase(text, ev.pairs, compiledSuppressed) {
+	if anyPhrase(text, pairs, compiledSuppressed) {
 		return decision{reason: Suppressed, by: byStructural}, true
 	}
 	// Null MX / no mail service at the recipient's domain; X.7.27 is the
 	// sender's null MX (rejected, by the code table), and 521 5.7.x is a
 	// policy refusal (left to the text).
-	if !strings.HasPrefix(sd, ".7.") && !strings.Contains(text, "sender") && (code == 521 || code == 556 || enh == "5.1.10" ||
-		anyContains(text, []string{"nullmx", "null mx"}) ||
-		strings.Contains(text, "does not accept mail") && !strings.Contains(text, "does not accept mail from")) {
+	if !strings.HasPrefix(sd, ".7.") && !containsAny(text, pairs, senderWords) && (code == 521 || code == 556 || enh == "5.1.10" ||
+		containsAny(text, pairs, nullMXWords) ||
+		containsAny(text, pairs, notAcceptWords) && !strings.Contains(text, "does not accept mail from")) {
 		return decision{reason: NotAccept, by: byStructural}, true
 	}
 	// TLS. Gmail reuses X.7.30 for DKIM: leave that to the text.
 	if ev.cmd == cmdSTARTTLS || code == 523 || code == 524 || code == 538 ||
-		sd == ".7.30" && !anyContains(text, []string{"dkim", "spf", "dmarc"}) {
+		sd == ".7.30" && !containsAny(text, pairs, dkimWords) {
 		return decision{reason: FailedSTARTTLS, by: byStructural}, true
 	}
 	// Local delivery agents.
-	if anyContains(text, []string{"x-unix", "command died with status", "procmail", "maildrop", "mailer error", "pipe to |"}) {
-		if anyContains(text, []string{"quota", "no space left", "disk full", "mailbox full"}) {
+	if containsAny(text, pairs, localAgentWords) {
+		if containsAny(text, pairs, localFullWords) {
 			return decision{reason: MailboxFull, by: byStructural}, true
 		}
 		return decision{reason: MailerError, by: byStructural}, true
@@ -374,9 +426,9 @@ func (ev *event) matchText() (decision, bool) {
 	if ev.text == "" {
 		return decision{}, false
 	}
-	senderVeto := anyPhrase(ev.text, ev.pairs, compiledSenderCtx)
+	senderVeto := anyPhrase(ev.text, &ev.pairs, compiledSenderCtx)
 	var codeReason Reason
-	if r, ok := enhancedReason(ev.enhanced, ev.text); ok {
+	if r, ok := enhancedReason(ev.enhanced, ev.text, &ev.pairs); ok {
 		codeReason = r
 	}
 	for i := range compiledText {
@@ -393,10 +445,10 @@ func (ev *event) matchText() (decision, bool) {
 			g&temporary != 0 && ev.class != '4' && ev.class != 0:
 			continue
 		}
-		if !rule.matches(ev.text, ev.pairs) {
+		if !rule.matches(ev.text, &ev.pairs) {
 			continue
 		}
-		if g&atRecipient != 0 && codeReason != reason && ev.cmd != cmdRCPT && !(ev.cmd == "" && anyContains(ev.text, rcptHints)) {
+		if g&atRecipient != 0 && codeReason != reason && ev.cmd != cmdRCPT && !(ev.cmd == "" && containsAny(ev.text, &ev.pairs, rcptHints)) {
 			// "User unknown" said after DATA, or with no stage and no
 			// code that says so, or with a code that says the mailbox
 			// refused it (X.2.0, X.2.1): a filter rejecting with that
@@ -454,18 +506,18 @@ func (ev *event) hardness(d decision) Class {
 
 // action derives the recommended action from the reason's default
 // (taxonomy section 1) and the class.
-func action(r Result, by string) Action {
-	switch r.Reason {
+func action(reason Reason, class Class, forward bool, by string) Action {
+	switch reason {
 	case HasMoved:
 		switch {
-		case r.Forward != "":
+		case forward:
 			return ActionUpdateAddress
-		case r.Class == Hard:
+		case class == Hard:
 			return ActionSuppress
 		}
 		return ActionRetry
 	case UserUnknown, HostUnknown, NotAccept:
-		if r.Class == Hard {
+		if class == Hard {
 			return ActionSuppress
 		}
 		return ActionRetry
@@ -474,5 +526,5 @@ func action(r Result, by string) Action {
 			return ActionInvestigate // an unexplained X.7.x (H2)
 		}
 	}
-	return reasonInfos[r.Reason].Action
+	return reasonInfos[reason].Action
 }

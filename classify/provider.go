@@ -242,22 +242,23 @@ func vendorReason(p provider, text string) (Reason, bool) {
 // text. A three-digit enhanced detail ("5.7.606") is also taken as
 // Microsoft: the registry has none, and Microsoft is the one large provider
 // that uses them (smtp-codes.md 1.2).
-func detectProvider(host, text, enhanced string) provider {
+//
+// pairs, when not nil, must hold the byte pairs of text (see containsAny).
+func detectProvider(host, text string, pairs *bigrams, enhanced string) provider {
 	if host != "" {
-		host = strings.TrimSuffix(lower(strings.TrimSpace(host)), ".")
-		for _, h := range providerHints {
+		host = strings.TrimSuffix(strings.TrimSpace(host), ".")
+		for i := range compiledHints {
+			h := &compiledHints[i]
 			for _, suffix := range h.hosts {
-				if host == suffix || strings.HasSuffix(host, "."+suffix) {
+				if isHostOrSubdomain(host, suffix) {
 					return h.provider
 				}
 			}
 		}
 	}
-	for _, h := range providerHints {
-		for _, tag := range h.tags {
-			if strings.Contains(text, tag) {
-				return h.provider
-			}
+	for i := range compiledHints {
+		if h := &compiledHints[i]; containsAny(text, pairs, h.tags) {
+			return h.provider
 		}
 	}
 	if enhanced != "" {
@@ -266,6 +267,57 @@ func detectProvider(host, text, enhanced string) provider {
 		}
 	}
 	return noProvider
+}
+
+// compiledHint is a providerHint with its tags made ready for containsAny.
+type compiledHint struct {
+	provider provider
+	hosts    []string
+	tags     []literal
+}
+
+// compiledHints are providerHints, in their order; compiledPhrases are the
+// phrases of providerRules, by index.
+var (
+	compiledHints   = compileHints(providerHints)
+	compiledPhrases = compileProviderPhrases(providerRules)
+)
+
+// compileHints compiles the tags of hints.
+func compileHints(hints []providerHint) []compiledHint {
+	out := make([]compiledHint, len(hints))
+	for i, h := range hints {
+		out[i] = compiledHint{provider: h.provider, hosts: h.hosts, tags: literals(h.tags...)}
+	}
+	return out
+}
+
+// compileProviderPhrases compiles the phrases of rules, by index.
+func compileProviderPhrases(rules []providerRule) [][]literal {
+	out := make([][]literal, len(rules))
+	for i, r := range rules {
+		out[i] = literals(r.phrases...)
+	}
+	return out
+}
+
+// isHostOrSubdomain reports whether host, with ASCII upper case read as
+// lower case, is suffix (lower case) or a name under it.
+func isHostOrSubdomain(host, suffix string) bool {
+	n := len(host) - len(suffix)
+	if n < 0 || n > 0 && host[n-1] != '.' {
+		return false
+	}
+	for i := len(suffix) - 1; i >= 0; i-- {
+		c := host[n+i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != suffix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // codeMatches reports whether a canonical enhanced code matches a pattern:
@@ -291,8 +343,9 @@ func codeMatches(code, pattern string) bool {
 	return len(rest) == len(hi) && rest >= lo[len(prefix):] && rest <= hi
 }
 
-// providerReason looks the event up in the provider tables.
-func providerReason(p provider, enhanced, text string) (Reason, bool) {
+// providerReason looks the event up in the provider tables. pairs is as for
+// containsAny.
+func providerReason(p provider, enhanced, text string, pairs *bigrams) (Reason, bool) {
 	if p == noProvider {
 		return Undefined, false
 	}
@@ -307,7 +360,7 @@ func providerReason(p provider, enhanced, text string) (Reason, bool) {
 		if len(r.codes) > 0 && !anyCode(enhanced, r.codes) {
 			continue
 		}
-		if len(r.phrases) > 0 && !anyContains(text, r.phrases) {
+		if len(r.phrases) > 0 && !containsAny(text, pairs, compiledPhrases[i]) {
 			continue
 		}
 		return r.reason, true

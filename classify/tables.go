@@ -30,10 +30,10 @@ var enhancedReasons = map[string]Reason{
 
 // networkish are texts that turn a "host unknown" code (5.1.2, 5.4.4) into
 // a network error (Sisimai's HostUnknown guard, taxonomy 2.2-4).
-var networkish = []string{"try again", "dns query failed", "timed out", "temporary failure", "servfail", "connection refused"}
+var networkish = literals("try again", "dns query failed", "timed out", "temporary failure", "servfail", "connection refused")
 
-// enhancedReason is step 5 of taxonomy 2.3.
-func enhancedReason(code, text string) (Reason, bool) {
+// enhancedReason is step 5 of taxonomy 2.3. pairs is as for containsAny.
+func enhancedReason(code, text string, pairs *bigrams) (Reason, bool) {
 	if code == "" || code[0] == '2' {
 		return Undefined, false
 	}
@@ -49,7 +49,7 @@ func enhancedReason(code, text string) (Reason, bool) {
 			r, ok = SecurityError, true // and any other X.7.x
 		}
 	}
-	if r == HostUnknown && anyContains(text, networkish) {
+	if r == HostUnknown && containsAny(text, pairs, networkish) {
 		r = NetworkError
 	}
 	return r, ok

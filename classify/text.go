@@ -4,6 +4,7 @@ import (
 	"bouncelens/parser/smtpcode"
 
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"unicode/utf8"
 )
@@ -12,40 +13,121 @@ import (
 // lower case, runs of white space collapsed to one space, trimmed, and the
 // continuation prefixes of multi-line replies ("550-5.1.1 ") removed.
 func normalize(text string) string {
-	b := make([]byte, 0, len(text))
+	p := normalPrefix(text)
+	if p == len(text) {
+		return text // nothing to change: no allocation
+	}
+	// A strings.Builder hands its buffer over as the string: one
+	// allocation, no copy. Bytes that stay as they are are written in runs.
+	var b strings.Builder
+	b.Grow(len(text))
 	ascii := true
-	space := true // drop leading space
-	for i := 0; i < len(text); i++ {
+	space := true    // at a word start: white space and continuations are dropped
+	pending := false // a space to write before the next byte
+	// text[:p] is written as it is, but for a space at its end, which
+	// waits for the next word.
+	switch {
+	case p > 0 && text[p-1] == ' ':
+		b.WriteString(text[:p-1])
+		pending = true
+	case p > 0:
+		b.WriteString(text[:p])
+		space = false
+	}
+	for i := p; i < len(text); {
 		c := text[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+		if isSpace(c) {
 			if !space {
-				b = append(b, ' ')
+				pending = true
 				space = true
 			}
+			i++
 			continue
-		case c >= 'A' && c <= 'Z':
-			c += 'a' - 'A'
-		case c >= utf8.RuneSelf:
-			ascii = false
 		}
 		if space && i+4 <= len(text) && isContinuation(text[i:]) {
-			i += 3 // skip "550-"
-			if code := smtpcode.EnhancedAt(text, i+1); code != "" {
+			i += 4 // skip "550-"
+			if code := smtpcode.EnhancedAt(text, i); code != "" {
 				i += len(code) // and "5.1.1" (canonical codes are as long as written here)
 			}
 			continue
 		}
-		b = append(b, c)
+		if pending {
+			b.WriteByte(' ')
+			pending = false
+		}
 		space = false
+		// Write the run of bytes from i to the next white space (but a
+		// single space between words that starts no continuation goes
+		// on with the run), lower-casing A-Z.
+		run := i
+	scan:
+		for ; i < len(text); i++ {
+			c := text[i]
+			if byteKinds[c] == plainByte {
+				continue
+			}
+			switch {
+			case c >= 'A' && c <= 'Z':
+				b.WriteString(text[run:i])
+				b.WriteByte(c + 'a' - 'A')
+				run = i + 1
+			case c >= utf8.RuneSelf:
+				ascii = false
+			case c == ' ':
+				if i+1 == len(text) || isSpace(text[i+1]) || i+5 <= len(text) && isContinuation(text[i+1:]) {
+					break scan
+				}
+			case isSpace(c):
+				break scan
+			}
+		}
+		b.WriteString(text[run:i])
 	}
-	if n := len(b); n > 0 && b[n-1] == ' ' {
-		b = b[:n-1]
-	}
+	// A trailing space is never written: it waits in pending.
 	if !ascii {
-		return strings.ToLower(string(b))
+		return strings.ToLower(b.String())
 	}
-	return string(b)
+	return b.String()
+}
+
+// isSpace reports whether c is white space for normalize.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// byteKinds tells the bytes that normalize writes as they are (plainByte)
+// from the others (1): upper case, non-ASCII and white space.
+var byteKinds = func() (k [256]uint8) {
+	for c := range k {
+		if c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf || isSpace(byte(c)) {
+			k[c] = 1
+		}
+	}
+	return k
+}()
+
+// plainByte is the byteKinds of a byte that normalize keeps as it is.
+const plainByte = 0
+
+// normalPrefix returns the length of the longest prefix of text that
+// normalize writes as it is (a space at its end may still be dropped): the
+// first byte that is upper case, non-ASCII or white space other than a
+// single space between words, or that starts a continuation prefix, ends
+// it. It is len(text) when normalize would return text unchanged.
+func normalPrefix(text string) int {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if byteKinds[c] != plainByte {
+			if c != ' ' || i == 0 || i == len(text)-1 || text[i-1] == ' ' {
+				return i
+			}
+			continue
+		}
+		if (i == 0 || text[i-1] == ' ') && i+4 <= len(text) && isContinuation(text[i:]) {
+			return i
+		}
+	}
+	return len(text)
 }
 
 // isContinuation reports whether s starts with "NNN-" (a reply line that is
@@ -387,26 +469,161 @@ func (g *bigrams) add(s string) {
 	}
 }
 
-// bigramsOf returns the byte pairs of text.
-func bigramsOf(text string) *bigrams {
-	var g bigrams
-	g.add(text)
-	return &g
+// literal is a substring to look for as it is (no "…", no "="), with its
+// byte pairs for the prefilter of containsAny.
+type literal struct {
+	s    string
+	need bigrams
+}
+
+// literals compiles a list of plain substrings.
+func literals(list ...string) []literal {
+	out := make([]literal, len(list))
+	for i, s := range list {
+		out[i].s = s
+		out[i].need.add(s)
+	}
+	return out
+}
+
+// containsAny reports whether text contains one of list, like anyContains.
+// pairs, when not nil, must hold the byte pairs of text: a literal one of
+// whose pairs is not there cannot be in text, and is not searched for.
+func containsAny(text string, pairs *bigrams, list []literal) bool {
+	for i := range list {
+		l := &list[i]
+		if pairs != nil && !pairs.mayContain(&l.need) {
+			continue
+		}
+		if strings.Contains(text, l.s) {
+			return true
+		}
+	}
+	return false
 }
 
 // mayContain reports whether every pair of p may be in g.
 func (g *bigrams) mayContain(p *bigrams) bool {
-	return g[0]&p[0] == p[0] && g[1]&p[1] == p[1] && g[2]&p[2] == p[2] && g[3]&p[3] == p[3]
+	// One test, no early exit: the branches of one would be mispredicted
+	// about as often as taken.
+	return p[0]&^g[0]|p[1]&^g[1]|p[2]&^g[2]|p[3]&^g[3] == 0
 }
 
 type compiledRule struct {
 	textRule
-	phrases []phrase
-	unless  []phrase
-	regexps []*regexp.Regexp
+	phrases phraseList
+	unless  phraseList
+	needs   []literal // textRule.need
+	regexps []compiledRegexp
 }
 
-func compilePhrases(list []string) []phrase {
+// compiledRegexp is a regular expression of a rule and the substrings its
+// matches hold: one of each set, so a text that lacks all of one set is not
+// searched.
+type compiledRegexp struct {
+	re    *regexp.Regexp
+	holds [][]literal
+}
+
+// matchString is re.MatchString(text), with the check of holds first; pairs
+// is as for containsAny.
+func (c *compiledRegexp) matchString(text string, pairs *bigrams) bool {
+	for _, set := range c.holds {
+		if !containsAny(text, pairs, set) {
+			return false
+		}
+	}
+	return c.re.MatchString(text)
+}
+
+// compileRegexp compiles expr and works out what its matches hold.
+func compileRegexp(expr string) compiledRegexp {
+	c := compiledRegexp{re: regexp.MustCompile(expr)}
+	re, err := syntax.Parse(expr, syntax.Perl) // as regexp.Compile parses it
+	if err != nil {
+		return c
+	}
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	subs := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		subs = re.Sub // each part of a concatenation is in every match
+	}
+	for _, sub := range subs {
+		if set, ok := heldSubstrings(sub); ok && shortest(set) > 1 { // a byte filters little
+			c.holds = append(c.holds, literals(set...))
+		}
+	}
+	return c
+}
+
+// heldSubstrings returns substrings one of which every match of re holds,
+// and false if it cannot tell.
+func heldSubstrings(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		// ASCII only: a regexp reads an invalid byte of the text as
+		// U+FFFD, which a literal U+FFFD would match.
+		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+			return nil, false
+		}
+		for _, r := range re.Rune {
+			if r >= utf8.RuneSelf {
+				return nil, false
+			}
+		}
+		return []string{string(re.Rune)}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return heldSubstrings(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return heldSubstrings(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		// Every part is in a match: take the one with the longest
+		// shortest substring.
+		var best []string
+		bestLen := 0
+		for _, sub := range re.Sub {
+			if set, ok := heldSubstrings(sub); ok && shortest(set) > bestLen {
+				best, bestLen = set, shortest(set)
+			}
+		}
+		return best, best != nil
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			set, ok := heldSubstrings(sub)
+			if !ok {
+				return nil, false
+			}
+			all = append(all, set...)
+		}
+		return all, true
+	}
+	return nil, false
+}
+
+// shortest returns the length of the shortest string of set.
+func shortest(set []string) int {
+	n := -1
+	for _, s := range set {
+		if n < 0 || len(s) < n {
+			n = len(s)
+		}
+	}
+	return n
+}
+
+// phraseList is a list of phrases with their byte pairs side by side, so
+// that the pairs of a list, looked at for every text, lie close together.
+type phraseList struct {
+	needs   []bigrams // needs[i] is phrases[i].need
+	phrases []phrase
+}
+
+func compilePhrases(list []string) phraseList {
 	out := make([]phrase, 0, len(list))
 	for _, p := range list {
 		ph := phrase{}
@@ -421,15 +638,19 @@ func compilePhrases(list []string) []phrase {
 		}
 		out = append(out, ph)
 	}
-	return out
+	needs := make([]bigrams, len(out))
+	for i := range out {
+		needs[i] = out[i].need
+	}
+	return phraseList{needs: needs, phrases: out}
 }
 
 func compileRules(rules []textRule) []compiledRule {
 	out := make([]compiledRule, len(rules))
 	for i, r := range rules {
-		out[i] = compiledRule{textRule: r, phrases: compilePhrases(r.phrases), unless: compilePhrases(r.unless)}
+		out[i] = compiledRule{textRule: r, phrases: compilePhrases(r.phrases), unless: compilePhrases(r.unless), needs: literals(r.need...)}
 		for _, re := range r.regexps {
-			out[i].regexps = append(out[i].regexps, regexp.MustCompile(re))
+			out[i].regexps = append(out[i].regexps, compileRegexp(re))
 		}
 	}
 	return out
@@ -476,15 +697,15 @@ func indexPart(text, part string, word bool) int {
 
 func isAlnum(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-// pairs, when not nil, must be bigramsOf(text): phrases whose pairs are not
-// all in it are skipped without a search.
-func anyPhrase(text string, pairs *bigrams, list []phrase) bool {
-	for i := range list {
-		p := &list[i]
-		if pairs != nil && !pairs.mayContain(&p.need) {
+// anyPhrase reports whether one of list occurs in text. pairs, when not
+// nil, must hold the byte pairs of text: phrases whose pairs are not all in
+// it are skipped without a search.
+func anyPhrase(text string, pairs *bigrams, list phraseList) bool {
+	for i := range list.needs {
+		if pairs != nil && !pairs.mayContain(&list.needs[i]) {
 			continue
 		}
-		if p.match(text) {
+		if list.phrases[i].match(text) {
 			return true
 		}
 	}
@@ -495,12 +716,12 @@ func anyPhrase(text string, pairs *bigrams, list []phrase) bool {
 // veto phrase does. pairs is as for anyPhrase.
 func (r *compiledRule) matches(text string, pairs *bigrams) bool {
 	if !anyPhrase(text, pairs, r.phrases) {
-		if len(r.need) > 0 && !anyContains(text, r.need) {
+		if len(r.needs) > 0 && !containsAny(text, pairs, r.needs) {
 			return false
 		}
 		hit := false
-		for _, re := range r.regexps {
-			if re.MatchString(text) {
+		for i := range r.regexps {
+			if r.regexps[i].matchString(text, pairs) {
 				hit = true
 				break
 			}

@@ -7,13 +7,19 @@ import (
 
 // classifier classifies events through a cache keyed by everything the
 // classifier looks at; the cache is dropped when it reaches its size.
+//
+// A log has far fewer distinct results than distinct inputs: the cache
+// maps an input to the index of its result in results, each result stored
+// once, which makes an entry about a third smaller than a Result would.
 type classifier struct {
-	max   int
-	cache map[classify.Input]classify.Result
+	max     int
+	cache   map[classify.Input]uint32
+	results []classify.Result
+	index   map[classify.Result]uint32 // results, inverted
 }
 
 func newClassifier(max int) *classifier {
-	return &classifier{max: max, cache: make(map[classify.Input]classify.Result)}
+	return &classifier{max: max, cache: make(map[classify.Input]uint32), index: make(map[classify.Result]uint32)}
 }
 
 func (c *classifier) classify(ev *parser.Event) classify.Result {
@@ -23,14 +29,22 @@ func (c *classifier) classify(ev *parser.Event) classify.Result {
 		// which are all different ("queued as ID").
 		return classify.Classify(in)
 	}
-	if r, ok := c.cache[in]; ok {
-		return r
+	if i, ok := c.cache[in]; ok {
+		return c.results[i]
 	}
 	r := classify.Classify(in)
 	if len(c.cache) >= c.max {
 		clear(c.cache)
+		clear(c.index)
+		c.results = c.results[:0]
 	}
-	c.cache[in] = r
+	i, ok := c.index[r]
+	if !ok {
+		i = uint32(len(c.results))
+		c.results = append(c.results, r)
+		c.index[r] = i
+	}
+	c.cache[in] = i
 	return r
 }
 
