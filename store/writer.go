@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -1537,12 +1538,30 @@ func (t *rcptTable) groupRefs() (refs []partRef, start []uint32) {
 	return refs, start
 }
 
-// sorted returns the accumulators by address.
+// sorted returns the accumulators by address. It sorts on the first 8
+// bytes of each address held beside the pointer, and compares whole
+// addresses only on a tie: most comparisons touch no accumulator.
 func (t *rcptTable) sorted() []*rcptAcc {
-	out := make([]*rcptAcc, t.n)
-	for i := range out {
-		out[i] = t.at(uint32(i))
+	type ent struct {
+		prefix uint64
+		a      *rcptAcc
 	}
-	slices.SortFunc(out, func(a, b *rcptAcc) int { return strings.Compare(a.addr, b.addr) })
+	es := make([]ent, t.n)
+	for i := range es {
+		a := t.at(uint32(i))
+		var p [8]byte
+		copy(p[:], a.addr) // zero padding sorts a prefix first, as Compare does
+		es[i] = ent{binary.BigEndian.Uint64(p[:]), a}
+	}
+	slices.SortFunc(es, func(x, y ent) int {
+		if x.prefix != y.prefix {
+			return cmp.Compare(x.prefix, y.prefix)
+		}
+		return strings.Compare(x.a.addr, y.a.addr)
+	})
+	out := make([]*rcptAcc, t.n)
+	for i := range es {
+		out[i] = es[i].a
+	}
 	return out
 }
