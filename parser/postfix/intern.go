@@ -47,6 +47,33 @@ func (t *interner) str(b []byte, valid bool) string {
 	return s
 }
 
+// lookup returns the interned copy of b, or "" and the slot where str
+// would put b's string, for a caller that makes the string itself (with
+// others, in one allocation). The slot is nil when b is empty or not
+// interned (too long, not valid UTF-8).
+func (t *interner) lookup(b []byte, valid bool) (string, *string) {
+	if len(b) == 0 || len(b) > internMaxLen || !valid {
+		return "", nil
+	}
+	if t.slots == nil {
+		t.slots = new([internSlots]string)
+	}
+	slot := &t.slots[internHash(b)]
+	if *slot == string(b) {
+		return *slot, nil
+	}
+	return "", slot
+}
+
+// concat returns the bytes of a and b as one string: one allocation.
+func concat(a, b []byte) string {
+	var sb strings.Builder
+	sb.Grow(len(a) + len(b))
+	sb.Write(a)
+	sb.Write(b)
+	return sb.String()
+}
+
 // toString converts a kept field to a string, replacing invalid UTF-8.
 func toString(b []byte, valid bool) string {
 	if valid || utf8.Valid(b) {

@@ -64,7 +64,9 @@ type record struct {
 func (r *Reader) scanLine(line []byte, rec *record) error {
 	rec.kind, rec.timed = recNone, false
 	valid := true
-	if !isASCIIText(line) {
+	ascii := r.lineASCII
+	r.lineASCII = false
+	if !ascii && !isASCIIText(line) {
 		if bytes.IndexByte(line, 0) >= 0 {
 			return r.skip(parser.ErrBinary)
 		}
@@ -72,18 +74,16 @@ func (r *Reader) scanLine(line []byte, rec *record) error {
 			return r.skip(parser.ErrBinary)
 		}
 	}
-	var h header
-	if !r.splitLine(line, &h) {
+	name, p, ok := r.splitLine(line, &rec.ts)
+	if !ok {
 		r.stats.Unparsed++
 		return nil
 	}
-	rec.ts, rec.timed, rec.valid = h.ts, true, valid
-	name := h.name
+	rec.timed, rec.valid = true, valid
 	if len(name) < len("postfix") || string(name[:len("postfix")]) != "postfix" {
 		r.stats.Foreign++
 		return nil
 	}
-	p := h.payload
 	slash := bytes.LastIndexByte(name, '/')
 	if slash < 0 {
 		// postfix[123] (the postfix command), postfix-script
@@ -94,7 +94,7 @@ func (r *Reader) scanLine(line []byte, rec *record) error {
 		r.stats.Ignored++
 		return nil
 	}
-	if hasSeverity(p) {
+	if len(p) > 0 && (p[0] == 'w' || p[0] == 'e' || p[0] == 'f' || p[0] == 'p') && hasSeverity(p) {
 		if r.traffic && p[0] == 'w' {
 			scanWarning(rec, name, p)
 			return nil
@@ -114,7 +114,7 @@ func (r *Reader) scanLine(line []byte, rec *record) error {
 	case "smtpd", "postscreen":
 		handled, err = r.smtpdLine(rec, p)
 	case "postsuper":
-		if qid, rest, ok := splitQID(p); ok && bytes.HasPrefix(rest, []byte("removed")) {
+		if qid, rest, ok := splitQID(p); ok && hasPrefix(rest, "removed") {
 			rec.kind, rec.qid = recRemoved, qid
 		}
 	}
@@ -162,6 +162,42 @@ func isASCIIText(b []byte) bool {
 	return (a0|a1|a2|a3)&hi == 0
 }
 
+// asciiTextPrefix returns a length n such that b[:n] is ASCII without a
+// NUL byte. It stops at the first NUL byte, and at the first word of 8
+// bytes that has a byte of 0x80 or above: n may be short of that byte.
+// Both searches end there, so that a caller that calls it again after
+// each such byte reads the bytes about twice, not once per call.
+func asciiTextPrefix(b []byte) int {
+	// High bits first: one OR a word.
+	const hi = 0x8080808080808080
+	n := 0
+	for rest := b; ; {
+		if len(rest) >= 64 {
+			w := binary.LittleEndian.Uint64(rest[0:8]) | binary.LittleEndian.Uint64(rest[8:16]) |
+				binary.LittleEndian.Uint64(rest[16:24]) | binary.LittleEndian.Uint64(rest[24:32]) |
+				binary.LittleEndian.Uint64(rest[32:40]) | binary.LittleEndian.Uint64(rest[40:48]) |
+				binary.LittleEndian.Uint64(rest[48:56]) | binary.LittleEndian.Uint64(rest[56:64])
+			if w&hi == 0 {
+				rest, n = rest[64:], n+64
+				continue
+			}
+		}
+		for len(rest) >= 8 && binary.LittleEndian.Uint64(rest)&hi == 0 {
+			rest, n = rest[8:], n+8
+		}
+		if len(rest) < 8 {
+			for len(rest) > 0 && rest[0] < utf8.RuneSelf {
+				rest, n = rest[1:], n+1
+			}
+		}
+		break
+	}
+	if z := bytes.IndexByte(b[:n], 0); z >= 0 {
+		return z
+	}
+	return n
+}
+
 // hasSeverity reports a "warning: ", "error: ", "fatal: " or "panic: "
 // payload.
 func hasSeverity(p []byte) bool {
@@ -170,13 +206,13 @@ func hasSeverity(p []byte) bool {
 	}
 	switch p[0] {
 	case 'w':
-		return bytes.HasPrefix(p, []byte("warning: "))
+		return hasPrefix(p, "warning: ")
 	case 'e':
-		return bytes.HasPrefix(p, []byte("error: "))
+		return hasPrefix(p, "error: ")
 	case 'f':
-		return bytes.HasPrefix(p, []byte("fatal: "))
+		return hasPrefix(p, "fatal: ")
 	case 'p':
-		return bytes.HasPrefix(p, []byte("panic: "))
+		return hasPrefix(p, "panic: ")
 	}
 	return false
 }
@@ -194,12 +230,38 @@ var qidByte = func() (t [256]bool) {
 }()
 
 // splitQID splits "QUEUEID: rest". A queue id is 5 or more letters, digits
-// or '_' (short ids are upper-case hex, long ids base 52; NOQUEUE counts).
+// or '_' (short ids are upper-case hex, long ids base 52; NOQUEUE counts),
+// 65 at most.
 func splitQID(p []byte) (qid, rest []byte, ok bool) {
-	i := 0
-	for i < len(p) && i <= 64 && qidByte[p[i]] {
+	// Count the queue id bytes (qidByte) eight a step. Of the low seven
+	// bits x of a byte, x+(0x80-a) has the high bit from a on: a range
+	// [a, b] is (x+(0x80-a)) &^ (x+(0x7f-b)); no carry leaves the byte.
+	const (
+		hi   = 0x8080808080808080
+		low7 = 0x7f7f7f7f7f7f7f7f
+		max  = 65
+
+		digitLo, digitHi = 0x5050505050505050, 0x4646464646464646 // '0' to '9'
+		upperLo, upperHi = 0x3f3f3f3f3f3f3f3f, 0x2525252525252525 // 'A' to 'Z'
+		lowerLo, lowerHi = 0x1f1f1f1f1f1f1f1f, 0x0505050505050505 // 'a' to 'z'
+		under            = 0x5f5f5f5f5f5f5f5f                     // '_'
+	)
+	i, stop := 0, false
+	for ; i+8 <= len(p) && i < max; i += 8 {
+		w := binary.LittleEndian.Uint64(p[i:])
+		x := w & low7
+		u := x ^ under // zero where '_'
+		good := (x+digitLo)&^(x+digitHi) | (x+upperLo)&^(x+upperHi) |
+			(x+lowerLo)&^(x+lowerHi) | ^(u + low7)
+		if bad := (^good | w) & hi; bad != 0 {
+			i, stop = i+bits.TrailingZeros64(bad)/8, true
+			break
+		}
+	}
+	for !stop && i < len(p) && i < max && qidByte[p[i]] {
 		i++
 	}
+	i = min(i, max)
 	if i < 5 || i+1 >= len(p) || p[i] != ':' || p[i+1] != ' ' {
 		return nil, nil, false
 	}
@@ -212,10 +274,10 @@ func (r *Reader) agentLine(rec *record, p []byte) (bool, error) {
 	if !ok {
 		return false, nil // "connect to ...", TLS lines
 	}
-	if bytes.HasPrefix(rest, []byte("to=")) {
+	if hasPrefix(rest, "to=") {
 		return true, r.scanDelivery(rec, qid, rest)
 	}
-	if bytes.HasPrefix(rest, []byte("status=")) || bytes.Contains(rest, []byte(", status=")) {
+	if hasPrefix(rest, "status=") || bytes.Contains(rest, []byte(", status=")) {
 		return true, parser.ErrNoRecipient
 	}
 	return false, nil // "host ... said:", "lost connection ...": per attempt, no state change
@@ -228,10 +290,10 @@ func (r *Reader) qmgrLine(rec *record, p []byte) (bool, error) {
 		return false, nil
 	}
 	switch {
-	case bytes.HasPrefix(rest, []byte("from=")):
+	case hasPrefix(rest, "from="):
 		sender, tail := addrField(rest[len("from="):])
 		rec.qid, rec.sender = qid, sender
-		if bytes.HasPrefix(tail, []byte(", status=expired")) || bytes.HasPrefix(tail, []byte(", status=force-expired")) {
+		if hasPrefix(tail, ", status=expired") || hasPrefix(tail, ", status=force-expired") {
 			rec.kind = recExpire
 			return true, nil
 		}
@@ -239,13 +301,13 @@ func (r *Reader) qmgrLine(rec *record, p []byte) (bool, error) {
 		// Postfix logs "size=N, nrcpt=M (queue active)" at every delivery
 		// attempt; apply counts the line (Received or Ignored) under
 		// Traffic, when it knows whether the queue id had one before.
-		rec.active = bytes.HasPrefix(tail, []byte(", size="))
+		rec.active = hasPrefix(tail, ", size=")
 		return r.traffic && rec.active, nil // else counted as ignored: it yields no event
-	case bytes.HasPrefix(rest, []byte("to=")):
+	case hasPrefix(rest, "to="):
 		return true, r.scanDelivery(rec, qid, rest)
-	case bytes.HasPrefix(rest, []byte("removed")):
+	case hasPrefix(rest, "removed"):
 		rec.kind, rec.qid = recRemoved, qid
-	case bytes.HasPrefix(rest, []byte("status=")):
+	case hasPrefix(rest, "status="):
 		return true, parser.ErrNoRecipient
 	}
 	return false, nil
@@ -258,15 +320,15 @@ func (r *Reader) cleanupLine(rec *record, p []byte) (bool, error) {
 		return false, nil
 	}
 	switch {
-	case bytes.HasPrefix(rest, []byte("message-id=")):
+	case hasPrefix(rest, "message-id="):
 		id := bytes.TrimSpace(rest[len("message-id="):])
 		if len(id) >= 2 && id[0] == '<' && id[len(id)-1] == '>' {
 			id = id[1 : len(id)-1]
 		}
 		rec.kind, rec.qid, rec.msgID = recMsgID, qid, id
-	case bytes.HasPrefix(rest, []byte("milter-reject: ")):
+	case hasPrefix(rest, "milter-reject: "):
 		return r.scanReject(rec, qid, rest[len("milter-reject: "):])
-	case bytes.HasPrefix(rest, []byte("removed")):
+	case hasPrefix(rest, "removed"):
 		rec.kind, rec.qid = recRemoved, qid // Postfix 3.10+: "removed (canceled)"
 	}
 	return false, nil
@@ -279,9 +341,9 @@ func (r *Reader) smtpdLine(rec *record, p []byte) (bool, error) {
 		return false, nil // connect, disconnect, TLS lines
 	}
 	switch {
-	case bytes.HasPrefix(rest, []byte("reject: ")):
+	case hasPrefix(rest, "reject: "):
 		return r.scanReject(rec, qid, rest[len("reject: "):])
-	case bytes.HasPrefix(rest, []byte("milter-reject: ")):
+	case hasPrefix(rest, "milter-reject: "):
 		return r.scanReject(rec, qid, rest[len("milter-reject: "):])
 	}
 	return false, nil
@@ -317,61 +379,14 @@ func addrField(b []byte) (addr, rest []byte) {
 // status=WORD (TEXT)" into rec.
 func (r *Reader) scanDelivery(rec *record, qid, rest []byte) error {
 	to, after := addrField(rest[len("to="):])
-	// The fields are the ", "-separated pieces of after up to the first
-	// one that starts with "status="; the first piece of each name counts,
-	// its value runs to the next ", ". (The piece before the first ", " is
-	// what followed the address: no field.)
-	var orig, relay, dsn []byte
-	si, start := -1, -1
-	// Visit the commas eight bytes a step: each word's comma flags come at
-	// once, so that short pieces cost no call each.
-	const lo, hi, commas = 0x0101010101010101, 0x8080808080808080, 0x2c2c2c2c2c2c2c2c
-words:
-	for base := 0; base < len(after); base += 8 {
-		var w uint64
-		if base+8 <= len(after) {
-			w = binary.LittleEndian.Uint64(after[base:])
-		} else {
-			pad := [8]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
-			copy(pad[:], after[base:])
-			w = binary.LittleEndian.Uint64(pad[:])
-		}
-		x := w ^ commas // a comma is now a zero byte
-		for z := (x - lo) &^ x & hi; z != 0; z &= z - 1 {
-			j := base + bits.TrailingZeros64(z)/8
-			if j >= len(after) || after[j] != ',' {
-				continue // a false flag above a real comma
-			}
-			if j+1 >= len(after) || after[j+1] != ' ' {
-				continue
-			}
-			if start >= 0 && j > start {
-				switch v := after[start:j]; v[0] {
-				case 'o':
-					if orig == nil && bytes.HasPrefix(v, []byte("orig_to=")) {
-						orig = v[len("orig_to="):]
-					}
-				case 'r':
-					if relay == nil && bytes.HasPrefix(v, []byte("relay=")) {
-						relay = v[len("relay="):]
-					}
-				case 'd':
-					if dsn == nil && bytes.HasPrefix(v, []byte("dsn=")) {
-						dsn = v[len("dsn="):]
-					}
-				}
-			}
-			if bytes.HasPrefix(after[j+2:], []byte("status=")) {
-				si = j
-				break words
-			}
-			start = j + 2
-		}
+	orig, relay, dsn, si, ok := postfixFields(after)
+	if !ok {
+		orig, relay, dsn, si = scanFields(after)
 	}
 	if si < 0 {
 		return fmt.Errorf("%w: to= without status= (truncated line?)", parser.ErrMalformed)
 	}
-	if len(bytes.TrimSpace(to)) == 0 {
+	if len(to) == 0 || !(to[0] > ' ' && to[0] < utf8.RuneSelf) && len(bytes.TrimSpace(to)) == 0 {
 		return parser.ErrNoRecipient
 	}
 	tail := after[si+len(", status="):]
@@ -381,8 +396,12 @@ words:
 		word, text = tail[:sp], tail[sp+1:]
 		// QUIRK: the text's own parentheses need not balance, and a
 		// truncated line loses the closing one: strip what is there.
-		text = bytes.TrimPrefix(text, []byte("("))
-		text = bytes.TrimSuffix(text, []byte(")"))
+		if len(text) > 0 && text[0] == '(' {
+			text = text[1:]
+		}
+		if n := len(text); n > 0 && text[n-1] == ')' {
+			text = text[:n-1]
+		}
 	}
 	st, ok := postfixStatus(word)
 	if !ok {
@@ -395,6 +414,128 @@ words:
 	rec.kind, rec.qid, rec.status = recDelivery, qid, st
 	rec.to, rec.orig, rec.relay, rec.dsn, rec.text = to, orig, relay, dsn, text
 	return nil
+}
+
+// scanFields finds the fields of a delivery line in after, what follows
+// the address: the ", "-separated pieces up to the first one that starts
+// with "status="; the first piece of each name counts, its value runs to
+// the next ", ". (The piece before the first ", " is what followed the
+// address: no field.) si is the index of the ", " before "status=", or -1.
+func scanFields(after []byte) (orig, relay, dsn []byte, si int) {
+	si, start := -1, -1
+	// Fields are a few dozen bytes: one IndexByte a comma.
+	for pos := 0; pos < len(after); {
+		k := bytes.IndexByte(after[pos:], ',')
+		if k < 0 {
+			break
+		}
+		j := pos + k
+		pos = j + 1
+		if pos >= len(after) || after[pos] != ' ' {
+			continue
+		}
+		if start >= 0 && j > start {
+			switch v := after[start:j]; v[0] {
+			case 'o':
+				if orig == nil && hasPrefix(v, "orig_to=") {
+					orig = v[len("orig_to="):]
+				}
+			case 'r':
+				if relay == nil && hasPrefix(v, "relay=") {
+					relay = v[len("relay="):]
+				}
+			case 'd':
+				if dsn == nil && hasPrefix(v, "dsn=") {
+					dsn = v[len("dsn="):]
+				}
+			}
+		}
+		if hasPrefix(after[j+2:], "status=") {
+			si = j
+			break
+		}
+		start = j + 2
+	}
+	return orig, relay, dsn, si
+}
+
+// postfixFields reads the fields after a delivery line's address when
+// they are as Postfix writes them: ", [orig_to=<O>, ]relay=R,
+// [conn_use=N, ]delay=N, delays=N/N/N/N, dsn=X.Y.Z, status=". It returns
+// what the general way in scanDelivery finds for them, si the index of
+// ", status=", and false for anything else, when it must take the general
+// way.
+func postfixFields(after []byte) (orig, relay, dsn []byte, si int, ok bool) {
+	i := 0
+	if hasPrefix(after, ", orig_to=") {
+		if i = valueEnd(after, len(", orig_to=")); i < 0 {
+			return nil, nil, nil, -1, false
+		}
+		orig = after[len(", orig_to="):i]
+	}
+	if !hasPrefix(after[i:], ", relay=") {
+		return nil, nil, nil, -1, false
+	}
+	j := valueEnd(after, i+len(", relay="))
+	if j < 0 {
+		return nil, nil, nil, -1, false
+	}
+	relay, i = after[i+len(", relay="):j], j
+	if hasPrefix(after[i:], ", conn_use=") {
+		i = numberEnd(after, i+len(", conn_use="))
+	}
+	if !hasPrefix(after[i:], ", delay=") {
+		return nil, nil, nil, -1, false
+	}
+	i = numberEnd(after, i+len(", delay="))
+	if !hasPrefix(after[i:], ", delays=") {
+		return nil, nil, nil, -1, false
+	}
+	i = numberEnd(after, i+len(", delays="))
+	if !hasPrefix(after[i:], ", dsn=") {
+		return nil, nil, nil, -1, false
+	}
+	j = numberEnd(after, i+len(", dsn="))
+	if !hasPrefix(after[j:], ", status=") {
+		return nil, nil, nil, -1, false
+	}
+	return orig, relay, after[i+len(", dsn=") : j], j, true
+}
+
+// valueEnd returns the index of the first ", " in b from i on, or -1.
+func valueEnd(b []byte, i int) int {
+	for i < len(b) {
+		k := bytes.IndexByte(b[i:], ',')
+		if k < 0 {
+			break
+		}
+		if i += k; i+1 < len(b) && b[i+1] == ' ' {
+			return i
+		}
+		i++
+	}
+	return -1
+}
+
+// numberEnd returns the index of the first byte from i on that is no
+// digit, '.' or '/' (the delays are "N/N/N/N"): a number has no ", ". The
+// three are the bytes from '.' (0x2e) to '9' (0x39); it reads eight a
+// step.
+func numberEnd(b []byte, i int) int {
+	const hi, low7 = 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		// Of the low seven bits x of a byte, x+0x52 has the high bit from
+		// '.' on, x+0x46 from past '9' on; no carry leaves the byte.
+		x := w & low7
+		if bad := (^((x + 0x5252525252525252) &^ (x + 0x4646464646464646)) | w) & hi; bad != 0 {
+			return i + bits.TrailingZeros64(bad)/8
+		}
+	}
+	for i < len(b) && b[i] >= '.' && b[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // postfixStatus maps a status= word. SOFTBOUNCE (soft_bounce = yes) keeps
@@ -545,7 +686,7 @@ func splitClient(b []byte) (client, rest []byte, ok bool) {
 		}
 		rest = rest[i:]
 	}
-	if !bytes.HasPrefix(rest, []byte(": ")) {
+	if !hasPrefix(rest, ": ") {
 		return nil, nil, false
 	}
 	if len(host) == 0 || string(host) == "unknown" {
@@ -606,4 +747,10 @@ func kvAddr(kv []byte, key string) []byte {
 		off = i + len(key)
 	}
 	return nil
+}
+
+// hasPrefix is bytes.HasPrefix for a constant prefix: inlined, the
+// comparison becomes a few loads, not a call.
+func hasPrefix(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix
 }

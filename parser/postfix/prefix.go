@@ -54,78 +54,211 @@ func daysFromCivil(y, m, d int) int64 {
 	return int64(era)*146097 + int64(doe) - 719468
 }
 
-// header is what precedes the payload: time, tag and the payload itself.
-type header struct {
-	ts      stamp
-	name    []byte // the tag's program name, e.g. "postfix/submission/smtpd"
-	payload []byte
+// wordCacheLen bounds the words a wordCache keeps.
+const wordCacheLen = 32
+
+// wordCache keeps a word that starts a line (the time stamp) or follows
+// the stamp (the host name), so that the next line, which mostly has the
+// same, compares it instead of parsing it again.
+type wordCache struct {
+	n int // length of the word in b; 0 when none is kept
+	b [wordCacheLen]byte
 }
 
-// splitLine parses the prefix and tag of line. It reports false when the
-// line has no recognisable time stamp or tag. Classic stamps get their year
+// match returns the length of the kept word when b starts with it and a
+// space follows it, else 0.
+func (c *wordCache) match(b []byte) int {
+	n := c.n
+	if n == 0 || len(b) <= n || b[n] != ' ' {
+		return 0
+	}
+	if n >= 8 && n <= 16 {
+		// Two loads a side, overlapping: no call.
+		if binary.LittleEndian.Uint64(b) != binary.LittleEndian.Uint64(c.b[:]) ||
+			binary.LittleEndian.Uint64(b[n-8:]) != binary.LittleEndian.Uint64(c.b[n-8:]) {
+			return 0
+		}
+		return n
+	}
+	if string(b[:n]) != string(c.b[:n]) {
+		return 0
+	}
+	return n
+}
+
+// keep remembers the word w (forgets it when w is too long).
+func (c *wordCache) keep(w []byte) {
+	if len(w) > wordCacheLen {
+		c.n = 0
+		return
+	}
+	c.n = copy(c.b[:], w)
+}
+
+// stampCache keeps the time stamp that started the last line, or the head
+// of one (Reader.isoHead), with its parse: most lines share their second,
+// or at least their minute, with the line before. Both stamp parsers are
+// functions of the bytes they read, which end before the space after the
+// stamp, so that equal bytes give an equal stamp. (A classic stamp never
+// matches an ISO line: their first bytes differ.)
+type stampCache struct {
+	wordCache
+	ts stamp // as parseClassic or parseISO left it (classic: before setYear)
+}
+
+// keep remembers the stamp line[:n], parsed as ts.
+func (c *stampCache) keep(line []byte, n int, ts *stamp) {
+	c.wordCache.keep(line[:n])
+	c.ts = *ts
+}
+
+// splitLine parses the prefix and tag of line: the time stamp into ts,
+// and it returns the tag's program name (e.g. "postfix/submission/smtpd")
+// and the payload. It reports false when the line has no recognisable time
+// stamp or tag (ts may then be changed). Classic stamps get their year
 // from r.
-func (r *Reader) splitLine(line []byte, h *header) bool {
+func (r *Reader) splitLine(line []byte, ts *stamp) (name, payload []byte, ok bool) {
 	if len(line) == 0 {
-		return false
+		return nil, nil, false
 	}
 	var rest []byte
 	switch c := line[0]; {
 	case c == '<':
-		return parse5424(line, h)
+		return parse5424(line, ts)
 	case isDigit(c):
-		n := parseISO(line, &h.ts)
-		if n == 0 || n >= len(line) || line[n] != ' ' {
-			return false
+		n := r.stamps.match(line)
+		if n > 0 {
+			*ts = r.stamps.ts
+		} else {
+			// Mostly the minute of the line before: its head is kept.
+			if r.isoHead.n == isoHeadLen && len(line) >= 20 &&
+				binary.LittleEndian.Uint64(line) == binary.LittleEndian.Uint64(r.isoHead.b[:]) &&
+				binary.LittleEndian.Uint64(line[8:]) == binary.LittleEndian.Uint64(r.isoHead.b[8:]) &&
+				line[16] == r.isoHead.b[16] {
+				*ts = r.isoHead.ts
+				n = isoTail(line, ts)
+			} else if n = parseISO(line, ts); n > 0 {
+				r.isoHead.keep(line, isoHeadLen, ts)
+			}
+			if n == 0 || n >= len(line) || line[n] != ' ' {
+				return nil, nil, false
+			}
+			r.stamps.keep(line, n, ts)
 		}
 		rest = line[n+1:]
 		// QUIRK: a container runtime ("docker logs -t") puts its own RFC 3339
 		// stamp in front of the log's. The outer one has the year: keep it.
-		var inner stamp
-		if m := parseClassic(rest, &inner); m > 0 && m < len(rest) && rest[m] == ' ' {
-			rest = rest[m+1:]
-		} else if m := parseISO(rest, &inner); m > 0 && m < len(rest) && rest[m] == ' ' {
-			rest = rest[m+1:]
+		if len(rest) > 0 && (isDigit(rest[0]) || rest[0] >= 'A' && rest[0] <= 'Z') {
+			var inner stamp
+			if m := parseClassic(rest, &inner); m > 0 && m < len(rest) && rest[m] == ' ' {
+				rest = rest[m+1:]
+			} else if m := parseISO(rest, &inner); m > 0 && m < len(rest) && rest[m] == ' ' {
+				rest = rest[m+1:]
+			}
 		}
 	case c >= 'A' && c <= 'Z':
-		n := parseClassic(line, &h.ts)
-		if n == 0 || n >= len(line) || line[n] != ' ' {
-			return false
+		n := r.stamps.match(line)
+		if n > 0 {
+			*ts = r.stamps.ts
+		} else {
+			n = parseClassic(line, ts)
+			if n == 0 || n >= len(line) || line[n] != ' ' {
+				return nil, nil, false
+			}
+			r.stamps.keep(line, n, ts)
 		}
-		r.setYear(&h.ts)
+		if time.Month(ts.month) == r.lastMonth && r.year != 0 {
+			ts.year = r.year // setYear's common case, without the call
+		} else {
+			r.setYear(ts)
+		}
 		rest = line[n+1:]
 	default:
-		return false
+		return nil, nil, false
 	}
-	return splitHostTag(rest, h)
+	// "HOST TAG: PAYLOAD" or "TAG: PAYLOAD" (Postfix's maillog_file
+	// without a host name). The host name is mostly the last line's.
+	if n := r.host.match(rest); n > 0 {
+		rest = rest[n+1:] // it has no ':' at its end
+	} else if sp := indexSpace(rest); sp <= 0 {
+		return nil, nil, false
+	} else if rest[sp-1] != ':' { // a host name, the tag follows
+		r.host.keep(rest[:sp])
+		rest = rest[sp+1:]
+	}
+	return splitTag(rest)
 }
 
-// splitHostTag reads "HOST TAG: PAYLOAD" or "TAG: PAYLOAD" (Postfix's
-// maillog_file without a host name).
-func splitHostTag(rest []byte, h *header) bool {
-	sp := indexSpace(rest)
-	if sp <= 0 {
-		return false
-	}
-	if rest[sp-1] != ':' { // a host name, the tag follows
-		rest = rest[sp+1:]
-		if sp = indexSpace(rest); sp <= 0 {
-			// A tag at the end of the line has no payload.
-			return false
+// splitTag reads "NAME[PID]: PAYLOAD" or "NAME: PAYLOAD": the tag is the
+// word up to the first space, it ends in ':', and the name ends at its
+// first '[' when the tag ends in "]:".
+func splitTag(rest []byte) (name, payload []byte, ok bool) {
+	// The first ' ' or '[': indexSpaceOrBracket's words, inline for the
+	// common case (a line's tag ends within its first words; one call
+	// a line is worth a few percent).
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	const spaces, brackets = lo * ' ', lo * '['
+	k := -1
+	for i := 0; i+8 <= len(rest); i += 8 {
+		w := binary.LittleEndian.Uint64(rest[i:])
+		x, y := w^spaces, w^brackets // the bytes sought are now zero bytes
+		if z := ((x-lo)&^x | (y-lo)&^y) & hi; z != 0 {
+			k = i + bits.TrailingZeros64(z)/8 // the lowest flag is exact
+			break
 		}
-		if rest[sp-1] != ':' {
-			return false
+	}
+	if k < 0 {
+		k = indexSpaceOrBracket(rest) // the last bytes, or none
+	}
+	if k < 0 || k == 0 && rest[0] == ' ' { // no space, or an empty tag
+		return nil, nil, false
+	}
+	sp := k // the first space
+	if rest[k] == '[' {
+		j := indexSpace(rest[k+1:]) // after the PID and "]:"
+		if j < 0 {
+			return nil, nil, false // a tag at the end of the line has no payload
+		}
+		sp = k + 1 + j
+	}
+	// The tag is rest[:sp-1]; k < sp-1 when it ends in ':'.
+	if rest[sp-1] != ':' {
+		return nil, nil, false
+	}
+	if sp == k {
+		name = rest[:sp-1]
+	} else {
+		if rest[sp-2] != ']' {
+			return nil, nil, false
+		}
+		name = rest[:k]
+	}
+	payload = rest[sp+1:]
+	if len(payload) > 0 && payload[0] == '[' {
+		payload = stripSolarisID(payload)
+	}
+	return name, payload, true
+}
+
+// indexSpaceOrBracket returns the index of the first ' ' or '[' in b, or
+// -1: indexNear for two bytes.
+func indexSpaceOrBracket(b []byte) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	const spaces, brackets = lo * ' ', lo * '['
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		x, y := w^spaces, w^brackets // the bytes sought are now zero bytes
+		if z := ((x-lo)&^x | (y-lo)&^y) & hi; z != 0 {
+			return i + bits.TrailingZeros64(z)/8 // the lowest flag is exact
 		}
 	}
-	tag := rest[:sp-1]
-	if i := bytes.IndexByte(tag, '['); i >= 0 {
-		if tag[len(tag)-1] != ']' {
-			return false
+	for ; i < len(b); i++ {
+		if b[i] == ' ' || b[i] == '[' {
+			return i
 		}
-		tag = tag[:i]
 	}
-	h.name = tag
-	h.payload = stripSolarisID(rest[sp+1:])
-	return true
+	return -1
 }
 
 // indexSpace is bytes.IndexByte(b, ' ') for the short words of a header
@@ -162,7 +295,7 @@ func indexNear(b []byte, c byte) int {
 // stripSolarisID removes the "[ID 197553 mail.info] " Solaris syslogd puts
 // after the tag.
 func stripSolarisID(p []byte) []byte {
-	if len(p) > 0 && p[0] == '[' && bytes.HasPrefix(p, []byte("[ID ")) {
+	if len(p) > 0 && p[0] == '[' && hasPrefix(p, "[ID ") {
 		if i := bytes.Index(p, []byte("] ")); i > 0 {
 			return p[i+2:]
 		}
@@ -281,44 +414,82 @@ func parseClock(b []byte, i int, s *stamp) int {
 	if !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || sec > 60 {
 		return 0
 	}
-	i += 8
-	ns := 0
-	if i < len(b) && b[i] == '.' {
-		i++
-		digits := 0
-		for i < len(b) && isDigit(b[i]) {
-			if digits < 9 {
-				ns = ns*10 + int(b[i]-'0')
-				digits++
-			}
-			i++
-		}
-		if digits == 0 {
-			return 0
-		}
-		for ; digits < 9; digits++ {
-			ns *= 10
-		}
+	ns, i := parseFraction(b, i+8)
+	if i == 0 {
+		return 0
 	}
 	s.hour, s.min, s.sec, s.nsec = h, m, sec, ns
 	return i
 }
 
+// parseFraction parses the fraction of a second ".f..." that may follow
+// the seconds at b[i:] and returns it in nanoseconds (digits past the
+// ninth count for nothing) and the index after it, or 0 for a '.' without
+// digits.
+func parseFraction(b []byte, i int) (ns, next int) {
+	if i >= len(b) || b[i] != '.' {
+		return 0, i
+	}
+	i++
+	digits := 0
+	for i < len(b) && isDigit(b[i]) {
+		if digits < 9 {
+			ns = ns*10 + int(b[i]-'0')
+			digits++
+		}
+		i++
+	}
+	if digits == 0 {
+		return 0, 0
+	}
+	for ; digits < 9; digits++ {
+		ns *= 10
+	}
+	return ns, i
+}
+
 // parseISO parses an RFC 3339 / ISO 8601 stamp
 // "YYYY-MM-DDThh:mm:ss[.f...](Z|+hh:mm|+hhmm)" and returns its length, or 0.
 func parseISO(b []byte, s *stamp) int {
-	if len(b) < 20 || b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != ' ') {
+	if !isoHead(b, s) {
 		return 0
+	}
+	return isoTail(b, s)
+}
+
+// isoHeadLen is the length of an ISO stamp's head, "YYYY-MM-DDThh:mm:".
+const isoHeadLen = 17
+
+// isoHead parses the head of an ISO stamp, b[:isoHeadLen], into s and
+// reports whether it is one; b must have room for the seconds and a zone
+// (20 bytes). isoTail parses the rest: the head is a function of its
+// bytes alone.
+func isoHead(b []byte, s *stamp) bool {
+	if len(b) < 20 || b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != ' ') || b[13] != ':' || b[16] != ':' {
+		return false
 	}
 	y1, ok1 := d2(b, 0)
 	y2, ok2 := d2(b, 2)
 	mo, ok3 := d2(b, 5)
 	d, ok4 := d2(b, 8)
-	if !ok1 || !ok2 || !ok3 || !ok4 || mo < 1 || mo > 12 || d < 1 || d > 31 {
+	h, ok5 := d2(b, 11)
+	m, ok6 := d2(b, 14)
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || m > 59 {
+		return false
+	}
+	s.year, s.month, s.day, s.hour, s.min = y1*100+y2, mo, d, h, m
+	return true
+}
+
+// isoTail parses "ss[.f...](Z|+hh:mm|+hhmm)" at b[isoHeadLen:], the rest
+// of an ISO stamp whose head was checked, into s and returns the stamp's
+// length, or 0.
+func isoTail(b []byte, s *stamp) int {
+	sec, ok := d2(b, isoHeadLen)
+	if !ok || sec > 60 {
 		return 0
 	}
-	y := y1*100 + y2
-	i := parseClock(b, 11, s)
+	ns, i := parseFraction(b, isoHeadLen+2)
 	if i == 0 || i >= len(b) {
 		return 0
 	}
@@ -349,28 +520,28 @@ func parseISO(b []byte, s *stamp) int {
 	default:
 		return 0
 	}
-	s.year, s.month, s.day, s.offset, s.zoned = y, mo, d, off, true
+	s.sec, s.nsec, s.offset, s.zoned = sec, ns, off, true
 	return i
 }
 
 // parse5424 parses
 // "<PRI>1 TIMESTAMP HOST APP-NAME PROCID MSGID STRUCTURED-DATA MSG".
-func parse5424(line []byte, h *header) bool {
+func parse5424(line []byte, ts *stamp) (name, payload []byte, ok bool) {
 	i := bytes.IndexByte(line, '>')
 	if i < 2 || i > 4 || len(line) < i+3 || line[i+1] != '1' || line[i+2] != ' ' {
-		return false
+		return nil, nil, false
 	}
 	rest := line[i+3:]
-	n := parseISO(rest, &h.ts)
+	n := parseISO(rest, ts)
 	if n == 0 || n >= len(rest) || rest[n] != ' ' {
-		return false
+		return nil, nil, false
 	}
 	rest = rest[n+1:]
 	var f [4][]byte // host, app, procid, msgid
 	for k := range f {
 		sp := bytes.IndexByte(rest, ' ')
 		if sp < 0 {
-			return false
+			return nil, nil, false
 		}
 		f[k], rest = rest[:sp], rest[sp+1:]
 	}
@@ -387,7 +558,7 @@ func parse5424(line []byte, h *header) bool {
 				j++
 			}
 			if j >= len(rest) {
-				return false
+				return nil, nil, false
 			}
 			rest = rest[j+1:]
 		}
@@ -396,9 +567,7 @@ func parse5424(line []byte, h *header) bool {
 		rest = rest[1:]
 	}
 	rest = bytes.TrimPrefix(rest, []byte("\xef\xbb\xbf"))
-	h.name = f[1]
-	h.payload = rest
-	return true
+	return f[1], rest, true
 }
 
 // d2 reads the two digits at b[i:i+2], which must be in range.

@@ -2,6 +2,7 @@ package postfix
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -128,6 +129,18 @@ type Reader struct {
 	long []byte // holds a line longer than the bufio buffer
 	err  error  // final error (io.EOF or an I/O error), returned for ever
 
+	// br's buffered bytes, as Peek returned them, of which off were
+	// returned as lines (see readLine).
+	chunk []byte
+	off   int
+
+	// The input from cleanFrom to cleanTo is known to be ASCII without
+	// NUL bytes: readLine checks what the buffer holds after a line in one
+	// go, not line by line. lineASCII tells scanLine that the line
+	// readLine returned lies in it.
+	cleanFrom, cleanTo int64
+	lineASCII          bool
+
 	// Input offsets: pos is the end of the last line read, lineStart its
 	// start (see Offset).
 	pos, lineStart int64
@@ -137,16 +150,19 @@ type Reader struct {
 
 	pending []parser.Event // events ready to be returned
 	head    int            // next pending event
+	none    parser.Event   // for apply: a record that makes no event in it
 
 	year      int        // year of classic stamps; 0 until the first one
 	lastMonth time.Month // month of the latest classic stamp, for rollover
 	now       func() time.Time
 	optYear   int
 
-	queue  queueTable
-	intern interner
-	stats  Stats
-	rec    record // the current line's fields
+	queue   queueTable
+	intern  interner
+	stamps  stampCache // the last line's stamp
+	isoHead stampCache // the head (date, hour, minute) of the last ISO stamp
+	host    wordCache  // the last line's host name
+	stats   Stats
 
 	// Log clock (Unix seconds) for QueueWindow, and the sweep schedule.
 	clock      int64
@@ -206,11 +222,15 @@ func NewReader(r io.Reader, source string, opts Options) *Reader {
 // error of the underlying reader, wrapped with the source name and line
 // number; it is final and Next keeps returning it.
 func (r *Reader) Next() (parser.Event, error) {
+	// A line's fields, and its event, are made in these: the event is
+	// returned as it was made, not copied in and out of r.pending.
+	var rec record
+	var ev parser.Event // stays zero until an event is made in it
 	for {
 		if r.head < len(r.pending) {
 			// The slot is not cleared: append overwrites it, and until
 			// then it keeps at most cap(r.pending) events' strings alive.
-			ev := r.pending[r.head]
+			ev = r.pending[r.head]
 			r.head++
 			if r.head == len(r.pending) {
 				r.pending, r.head = r.pending[:0], 0
@@ -223,19 +243,21 @@ func (r *Reader) Next() (parser.Event, error) {
 		}
 		line, err := r.readLine()
 		if err == nil {
-			if err = r.scanLine(line, &r.rec); err == nil {
-				r.apply(&r.rec)
+			if err = r.scanLine(line, &rec); err == nil {
+				if r.applyTo(&rec, &ev) {
+					r.stats.Events++
+					return ev, nil
+				}
+				continue
 			}
 		}
-		if err != nil {
-			var perr *parser.Error
-			if errors.As(err, &perr) {
-				r.stats.Skipped[sentinel(perr.Err)]++
-				return parser.Event{}, err
-			}
-			r.err = err
+		var perr *parser.Error
+		if errors.As(err, &perr) {
+			r.stats.Skipped[sentinel(perr.Err)]++
 			return parser.Event{}, err
 		}
+		r.err = err
+		return parser.Event{}, err
 	}
 }
 
@@ -285,23 +307,46 @@ func (r *Reader) skip(err error) error {
 // ErrLineTooLong after it was read to its end. A last line without a line
 // end is returned as a line, and the call after it returns io.EOF; with
 // HoldPartial it is left unread and the call returns io.EOF.
+//
+// Lines are cut from what br holds (r.chunk, from Peek) until it holds no
+// whole line; only then is br read (ReadSlice) and told what was used.
 func (r *Reader) readLine() ([]byte, error) {
-	b, err := r.br.ReadSlice('\n')
-	switch err {
-	case nil:
-	case io.EOF:
-		if len(b) == 0 || r.hold {
-			return nil, io.EOF
+	var b []byte
+	if i := bytes.IndexByte(r.chunk[r.off:], '\n'); i >= 0 {
+		b = r.chunk[r.off : r.off+i+1]
+		r.off += i + 1
+	} else {
+		if r.off > 0 {
+			r.br.Discard(r.off) // buffered: cannot fail
 		}
-	case bufio.ErrBufferFull:
-		return r.readLong(b)
-	default:
-		return nil, fmt.Errorf("%s:%d: %w", r.src, r.line+1, err)
+		r.chunk, r.off = nil, 0
+		var err error
+		b, err = r.br.ReadSlice('\n')
+		switch err {
+		case nil:
+		case io.EOF:
+			if len(b) == 0 || r.hold {
+				return nil, io.EOF
+			}
+		case bufio.ErrBufferFull:
+			return r.readLong(b)
+		default:
+			return nil, fmt.Errorf("%s:%d: %w", r.src, r.line+1, err)
+		}
+		r.chunk, _ = r.br.Peek(r.br.Buffered()) // does not read
 	}
 	r.line++
 	r.stats.Lines++
 	r.lineStart = r.pos
 	r.pos += int64(len(b))
+	if r.lineStart >= r.cleanFrom && r.pos <= r.cleanTo {
+		r.lineASCII = true
+	} else {
+		// The line is checked by scanLine; check the rest of the chunk
+		// for the lines after it.
+		r.lineASCII = false
+		r.cleanFrom, r.cleanTo = r.pos, r.pos+int64(asciiTextPrefix(r.chunk[r.off:]))
+	}
 	b = trimEOL(b)
 	if len(b) > r.maxLine {
 		return nil, r.skip(parser.ErrLineTooLong)
@@ -312,6 +357,9 @@ func (r *Reader) readLine() ([]byte, error) {
 // readLong reads the rest of a line that did not fit the buffer; first is
 // what ReadSlice returned so far.
 func (r *Reader) readLong(first []byte) ([]byte, error) {
+	if cap(r.long) < 2*len(first) {
+		r.long = make([]byte, 0, 2*len(first)) // one allocation for most
+	}
 	r.long = append(r.long[:0], first...)
 	n := int64(len(first))
 	tooLong := false
@@ -341,6 +389,7 @@ func (r *Reader) readLong(first []byte) ([]byte, error) {
 	r.stats.Lines++
 	r.lineStart = r.pos
 	r.pos += n
+	r.lineASCII = false
 	if r.long = trimEOL(r.long); tooLong || len(r.long) > r.maxLine {
 		return nil, r.skip(parser.ErrLineTooLong)
 	}

@@ -78,6 +78,7 @@ func (r *Reader) State() ([]byte, error) {
 	}
 	w.uvarint(uint64(len(live)))
 	for _, e := range live {
+		r.queue.settle(e)
 		w.str(e.qid)
 		flags = 0
 		if e.received {

@@ -13,7 +13,7 @@ import (
 // without Traffic continues correctly with it.
 
 // isWarning reports a "warning: " payload.
-func isWarning(p []byte) bool { return bytes.HasPrefix(p, []byte("warning: ")) }
+func isWarning(p []byte) bool { return hasPrefix(p, "warning: ") }
 
 // scanWarning makes rec the warning of program name; p starts with
 // "warning: ". Postfix puts the queue id, when there is one, first in the
@@ -59,31 +59,29 @@ func isQueueID(b []byte) bool {
 
 // activeLine handles qmgr's "from=<S>, size=N, nrcpt=M (queue active)" line
 // of entry e: the first one of a queue id is the message entering the
-// queue, the ones after it are retries.
-func (r *Reader) activeLine(rec *record, e *entry) {
+// queue, the ones after it are retries. With Options.Traffic the first one
+// makes a received event in ev, and it reports true.
+func (r *Reader) activeLine(rec *record, e *entry, ev *parser.Event) bool {
 	if e.received {
 		if r.traffic {
 			r.stats.Ignored++ // scanLine left the count to us
 		}
-		return
+		return false
 	}
 	e.received = true
 	if !r.traffic {
-		return
+		return false
 	}
 	r.stats.Received++
-	r.pending = append(r.pending, parser.Event{})
-	ev := &r.pending[len(r.pending)-1]
 	ev.Source, ev.Line, ev.Status = r.src, r.line, parser.StatusReceived
 	ev.Time = r.eventTime(rec)
 	ev.QueueID, ev.Sender, ev.MessageID = e.qid, e.sender, e.msgID
+	return true
 }
 
-// warning queues the event of a warning line.
-func (r *Reader) warning(rec *record) {
+// warning makes the event of a warning line in ev.
+func (r *Reader) warning(rec *record, ev *parser.Event) {
 	r.stats.Warnings++
-	r.pending = append(r.pending, parser.Event{})
-	ev := &r.pending[len(r.pending)-1]
 	ev.Source, ev.Line, ev.Status = r.src, r.line, parser.StatusWarning
 	ev.Time = r.eventTime(rec)
 	ev.Family = r.intern.str(rec.family, rec.valid)
