@@ -1451,6 +1451,9 @@ func (t *rcptTable) len() int { return t.n }
 // accumulators' strings are let go of as they are reused or at the end).
 func (t *rcptTable) reset() {
 	clear(t.slots)
+	for i, n := 0, t.n; n > 0; i, n = i+1, n-slabSize { // let go of their strings
+		clear(t.slabs[i][:min(n, slabSize)])
+	}
 	t.n = 0
 	t.refs = t.refs[:0]
 }

@@ -53,7 +53,7 @@ Inputs are parsed and classified on --workers goroutines (default: the number
 of CPUs) beside one store writer; the results do not depend on the number.
 The store commits every --checkpoint new events and at the end: a scan that is
 killed keeps its committed checkpoints, and the next scan of the same input
-adds exactly what was lost. The Go heap is held near 200 MiB (the environment
+adds exactly what was lost. The Go heap is held near 160 MiB (the environment
 variable GOMEMLIMIT overrides it; GOGC is 200 unless set).
 
 Examples:
@@ -121,7 +121,7 @@ func setupScan(fs *flag.FlagSet) runFunc {
 
 // scanMemoryLimit is the Go runtime's soft memory limit during a scan,
 // unless GOMEMLIMIT is set.
-const scanMemoryLimit = 200 << 20
+const scanMemoryLimit = 160 << 20
 
 // scanResult sums up one scan run.
 type scanResult struct {
