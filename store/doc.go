@@ -26,8 +26,10 @@
 // # Checkpoints and crashes
 //
 // A Writer accumulates records in memory (dedup sets, count deltas,
-// recipient deltas) and writes their blocks as they fill, in a
-// checkpoint identified by a sequence number (seq) that is never reused.
+// recipient deltas; recipient deltas past a bound go to temporary sorted
+// run files, merged back at the commit: spill.go) and writes their blocks
+// as they fill, in a checkpoint identified by a sequence number (seq) that
+// is never reused.
 // A checkpoint:
 //
 //  1. writes meta "next" = seq+1 (so seq is known to have started);
