@@ -139,16 +139,7 @@ func (a *rcptAcc) encodeRun(b []byte, refs []partRef) []byte {
 		e.u8(uint8(st))
 		e.uvar(n)
 	}
-	e.u64(a.firstTS)
-	e.u64(a.lastTS)
-	e.id(a.lastID)
-	e.status(a.lastStatus)
-	e.int(int(a.lastCode))
-	e.str(a.lastEnh)
-	e.u8(uint8(a.lastReason))
-	e.u8(uint8(a.lastClass))
-	e.u8(uint8(a.lastAction))
-	e.str(a.lastText)
+	a.encodeSeen(&e)
 	if a.fwd == nil {
 		e.u8(0)
 	} else {

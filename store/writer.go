@@ -1153,16 +1153,7 @@ func (a *rcptAcc) encodeNew(b []byte, refs []blockRef) []byte {
 			e.uvar(c)
 		}
 	}
-	e.u64(a.firstTS)
-	e.u64(a.lastTS)
-	e.id(a.lastID)
-	e.status(a.lastStatus)
-	e.int(int(a.lastCode))
-	e.str(a.lastEnh)
-	e.u8(uint8(a.lastReason))
-	e.u8(uint8(a.lastClass))
-	e.u8(uint8(a.lastAction))
-	e.str(a.lastText)
+	a.encodeSeen(&e)
 	var f forward
 	if a.fwd != nil {
 		f = *a.fwd
@@ -1180,6 +1171,21 @@ func (a *rcptAcc) encodeNew(b []byte, refs []blockRef) []byte {
 		e.uvar(uint64(ref.part))
 	}
 	return e.b
+}
+
+// encodeSeen appends a's first and last times and its last event's
+// outcome, in the order of the recipient codec (and of run files).
+func (a *rcptAcc) encodeSeen(e *enc) {
+	e.u64(a.firstTS)
+	e.u64(a.lastTS)
+	e.id(a.lastID)
+	e.status(a.lastStatus)
+	e.int(int(a.lastCode))
+	e.str(a.lastEnh)
+	e.u8(uint8(a.lastReason))
+	e.u8(uint8(a.lastClass))
+	e.u8(uint8(a.lastAction))
+	e.str(a.lastText)
 }
 
 // intern returns a shared copy of a short string that many recipients
