@@ -69,6 +69,7 @@ func (w *Writer) spill() error {
 	_ = os.Remove(f.Name()) // where allowed: gone with the process
 	run := &rcptRun{f: f}
 	w.spills++
+	w.spilled += w.rcpts.len()
 	w.runs = append(w.runs, run)
 	accs := w.rcpts.sorted()
 	grouped, start := w.rcpts.groupRefs()

@@ -297,7 +297,6 @@ func (w *Writer) Add(ctx context.Context, recs []Record) (IngestStats, error) {
 			return st, fmt.Errorf("storing events: %w", w.fail(err))
 		}
 		if w.rcpts.len() >= w.opts.SpillRecipients && w.spilled+w.rcpts.len() < w.opts.CheckpointRecipients {
-			w.spilled += w.rcpts.len()
 			if err := w.spill(); err != nil {
 				return st, fmt.Errorf("storing events: %w", w.fail(err))
 			}
@@ -915,6 +914,7 @@ func (w *Writer) writeRcpts() error {
 		refs    []blockRef
 		merged  rcptAcc
 		mrefs   []partRef
+		matched []*rcptRun
 		pending = accs
 	)
 	err := w.db.viewSorted(kindRcpt, func(look *sortedLookup) error {
@@ -935,32 +935,31 @@ func (w *Writer) writeRcpts() error {
 			if !have {
 				return nil
 			}
+			// One accumulator is used as it is (a run's head stays
+			// valid until the run is advanced, after the write); more
+			// are merged into merged.
 			var (
 				acc   *rcptAcc
 				prefs []partRef
-				n     int
 			)
 			add := func(a *rcptAcc, r []partRef) {
-				n++
-				switch n {
-				case 1:
+				switch {
+				case acc == nil:
 					acc, prefs = a, r
-				case 2:
+					return
+				case acc != &merged:
 					merged = rcptAcc{}
 					mrefs = mergeAcc(&merged, mrefs[:0], acc, prefs)
-					fallthrough
-				default:
-					mrefs = mergeAcc(&merged, mrefs, a, r)
-					acc, prefs = &merged, mrefs
+					acc = &merged
 				}
+				mrefs = mergeAcc(&merged, mrefs, a, r)
+				prefs = mrefs
 			}
+			matched = matched[:0]
 			for _, r := range w.runs {
 				if r.ok && r.head.addr == addr {
-					head := r.head // next overwrites it
-					add(&head, slicesClone(r.refs))
-					if err := r.next(); err != nil {
-						return err
-					}
+					add(&r.head, r.refs)
+					matched = append(matched, r)
 				}
 			}
 			if len(pending) > 0 && pending[0].addr == addr {
@@ -996,6 +995,11 @@ func (w *Writer) writeRcpts() error {
 			if err != nil {
 				return err
 			}
+			for _, r := range matched {
+				if err := r.next(); err != nil {
+					return err
+				}
+			}
 		}
 	})
 	if err != nil {
@@ -1003,9 +1007,6 @@ func (w *Writer) writeRcpts() error {
 	}
 	return nil
 }
-
-// slicesClone copies refs (a run's are overwritten by its next read).
-func slicesClone(refs []partRef) []partRef { return append([]partRef(nil), refs...) }
 
 // sortedLookup looks keys of one kind up in ascending order in one view.
 type sortedLookup struct {
@@ -1453,11 +1454,12 @@ const slabSize = 4096
 
 func (t *rcptTable) len() int { return t.n }
 
-// reset empties t, keeping its slabs and slots for reuse (the
-// accumulators' strings are let go of as they are reused or at the end).
+// reset empties t, keeping its slabs and slots for reuse. The
+// accumulators it used are zeroed (get takes them as they are), which
+// also lets go of their strings.
 func (t *rcptTable) reset() {
 	clear(t.slots)
-	for i, n := 0, t.n; n > 0; i, n = i+1, n-slabSize { // let go of their strings
+	for i, n := 0, t.n; n > 0; i, n = i+1, n-slabSize {
 		clear(t.slabs[i][:min(n, slabSize)])
 	}
 	t.n = 0
@@ -1488,8 +1490,7 @@ func (t *rcptTable) get(addr string) *rcptAcc {
 	j := uint32(t.n)
 	t.n++
 	t.slots[i] = rcptSlot{h: h1, idx: j + 1}
-	a := t.at(j)
-	*a = rcptAcc{} // (reset keeps the slabs)
+	a := t.at(j) // zero: new, or zeroed by reset
 	a.addr = strings.Clone(addr)
 	a.index = j
 	a.h2 = h2

@@ -262,7 +262,7 @@ func runPipeline(ctx context.Context, e *env, o *scanOptions, ix *inputIndex, in
 			cache := newClassifier(1 << 16)
 			for j := range raw {
 				classifyAll(cache, j.recs)
-				store.Prepare(j.recs) // the fingerprints: off the store goroutine
+				store.Prepare(j.recs) // fingerprints and encodings: off the store goroutine
 				select {
 				case classified <- j:
 				case <-ctx.Done():
