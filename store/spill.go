@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"bouncelens/classify"
 	"bouncelens/parser"
@@ -45,14 +46,31 @@ func removeSpills(storeDir string) error {
 	return nil
 }
 
-// rcptRun is one run file being read back at the commit.
-type rcptRun struct {
-	f    *os.File
+// runFile is one run file: accumulators sorted by address, those before
+// the checkpoint's pivot address (Writer.pivot) in [0, split), the others
+// in [split, size).
+type runFile struct {
+	f     *os.File
+	split int64
+	size  int64
+}
+
+// runCursor reads a section of a run file back at the commit.
+type runCursor struct {
+	name string
 	r    *bufio.Reader
 	buf  []byte
 	head rcptAcc   // the next accumulator, valid while ok
 	refs []partRef // its refs
 	ok   bool
+}
+
+// cursor returns a cursor over the run's section [from, to), at its
+// first accumulator. Cursors read with ReadAt: several may read one file
+// at once.
+func (r *runFile) cursor(from, to int64) (*runCursor, error) {
+	c := &runCursor{name: r.f.Name(), r: bufio.NewReaderSize(io.NewSectionReader(r.f, from, to-from), 64<<10)}
+	return c, c.next()
 }
 
 // spill writes the table's accumulators to a new run file, sorted by
@@ -67,27 +85,36 @@ func (w *Writer) spill() error {
 		return fmt.Errorf("spilling recipients: %w", err)
 	}
 	_ = os.Remove(f.Name()) // where allowed: gone with the process
-	run := &rcptRun{f: f}
+	run := &runFile{f: f, split: -1}
 	w.spills++
 	w.spilled += w.rcpts.len()
 	w.runs = append(w.runs, run)
 	accs := w.rcpts.sorted()
+	if w.pivot == "" && len(accs) > 0 {
+		// Recipients keep coming in no particular address order: the
+		// first run's median splits the others about evenly too.
+		w.pivot = strings.Clone(accs[len(accs)/2].addr)
+	}
 	grouped, start := w.rcpts.groupRefs()
 	bw := bufio.NewWriterSize(f, 256<<10)
 	var b []byte
 	var hdr [binary.MaxVarintLen64]byte
 	for _, a := range accs {
+		if run.split < 0 && a.addr >= w.pivot {
+			run.split = run.size
+		}
 		b = a.encodeRun(b[:0], grouped[start[a.index]:start[a.index+1]])
-		bw.Write(hdr[:binary.PutUvarint(hdr[:], uint64(len(b)))])
+		h := hdr[:binary.PutUvarint(hdr[:], uint64(len(b)))]
+		bw.Write(h)
 		bw.Write(b)
+		run.size += int64(len(h) + len(b))
+	}
+	if run.split < 0 {
+		run.split = run.size
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("spilling recipients to %s: %w", f.Name(), err)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("spilling recipients to %s: %w", f.Name(), err)
-	}
-	run.r = bufio.NewReaderSize(f, 64<<10)
 	w.rcpts.reset()
 	return nil
 }
@@ -99,28 +126,30 @@ func (w *Writer) closeRuns() {
 		_ = os.Remove(r.f.Name())
 	}
 	w.runs = nil
+	w.pivot = ""
 }
 
-// next reads the run's next accumulator into head (ok false at its end).
-func (r *rcptRun) next() error {
+// next reads the section's next accumulator into head (ok false at its
+// end).
+func (r *runCursor) next() error {
 	n, err := binary.ReadUvarint(r.r)
 	if errors.Is(err, io.EOF) {
 		r.ok = false
 		return nil
 	}
 	if err != nil || n > 1<<30 {
-		return fmt.Errorf("reading recipient run %s: %w", r.f.Name(), errors.Join(err, errBadValue))
+		return fmt.Errorf("reading recipient run %s: %w", r.name, errors.Join(err, errBadValue))
 	}
 	if uint64(cap(r.buf)) < n {
 		r.buf = make([]byte, n)
 	}
 	r.buf = r.buf[:n]
 	if _, err := io.ReadFull(r.r, r.buf); err != nil {
-		return fmt.Errorf("reading recipient run %s: %w", r.f.Name(), err)
+		return fmt.Errorf("reading recipient run %s: %w", r.name, err)
 	}
 	r.head = rcptAcc{}
 	if r.refs, err = r.head.decodeRun(r.buf, r.refs[:0]); err != nil {
-		return fmt.Errorf("reading recipient run %s: %w", r.f.Name(), err)
+		return fmt.Errorf("reading recipient run %s: %w", r.name, err)
 	}
 	r.ok = true
 	return nil

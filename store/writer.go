@@ -31,6 +31,10 @@ const (
 	defaultCheckpointEvents     = 4_000_000
 	defaultCheckpointRecipients = 1_000_000
 	defaultSpillRecipients      = 64 << 10
+	// splitRcpts is the fewest recipients of a checkpoint without runs
+	// whose commit merges in two halves (runs always do): below, a
+	// second goroutine, lookup and batch cost more than they save.
+	splitRcpts = 4096
 
 	// blockRecords is the most records in one event block part.
 	blockRecords = 512
@@ -77,7 +81,9 @@ type Writer struct {
 	countN    []uint64       // new events per count key
 	ckey      []byte         // scratch count key
 	rcpts     rcptTable
-	runs      []*rcptRun        // recipients spilled in this checkpoint, oldest first
+	runs      []*runFile        // recipients spilled in this checkpoint, oldest first
+	pivot     string            // address that splits the runs for the commit (first run's median)
+	splitMin  int               // fewest table recipients for a split commit without runs (tests lower it)
 	spilled   int               // distinct recipients (per run) in runs
 	spills    int               // runs written over the Writer's life
 	interned  map[string]string // short strings shared by many recipients
@@ -196,7 +202,7 @@ func (db *DB) NewWriter(opts WriterOptions) *Writer {
 		opts.SpillRecipients = defaultSpillRecipients
 	}
 	db.wmu.Lock()
-	w := &Writer{db: db, opts: opts}
+	w := &Writer{db: db, opts: opts, splitMin: splitRcpts}
 	if db.ro {
 		w.err = fmt.Errorf("store %s is open read-only", db.dir)
 		return w
@@ -900,21 +906,71 @@ func (w *Writer) writeCounts() error {
 	return nil
 }
 
+// writeRcpts merges the runs and the table into the checkpoint's
+// recipient states. Addresses before the pivot and the others are merged
+// by two goroutines, each with its own lookup and write batch: they write
+// disjoint keys, so the result is the same as one merge's.
 func (w *Writer) writeRcpts() error {
 	accs := w.rcpts.sorted()
 	grouped, start := w.rcpts.groupRefs()
 	w.rcpts.refs = nil
-	for _, r := range w.runs {
-		if err := r.next(); err != nil {
+	if err := w.drain(); err != nil { // the part goroutine is done with w.wb
+		return err
+	}
+	pivot := w.pivot
+	if pivot == "" && len(accs) > 0 && len(accs) >= w.splitMin {
+		pivot = accs[len(accs)/2].addr
+	}
+	if pivot == "" {
+		runs, err := w.cursors(func(r *runFile) (int64, int64) { return 0, r.size })
+		if err != nil {
 			return err
 		}
+		return w.mergeRcpts(runs, accs, grouped, start, w.wb)
 	}
+	k, _ := slices.BinarySearchFunc(accs, pivot, func(a *rcptAcc, p string) int { return strings.Compare(a.addr, p) })
+	lo, err := w.cursors(func(r *runFile) (int64, int64) { return 0, r.split })
+	if err != nil {
+		return err
+	}
+	hi, err := w.cursors(func(r *runFile) (int64, int64) { return r.split, r.size })
+	if err != nil {
+		return err
+	}
+	wb := newAsyncBatch(w.db.kv)
+	done := make(chan error, 1)
+	go func() { done <- w.mergeRcpts(hi, accs[k:], grouped, start, wb) }()
+	err = w.mergeRcpts(lo, accs[:k], grouped, start, w.wb)
+	herr := <-done
+	if err == nil && herr == nil {
+		return wb.flush()
+	}
+	wb.cancel()
+	return cmp.Or(err, herr)
+}
+
+// cursors returns a cursor over a section of each run, oldest first.
+func (w *Writer) cursors(section func(*runFile) (from, to int64)) ([]*runCursor, error) {
+	cs := make([]*runCursor, len(w.runs))
+	for i, r := range w.runs {
+		var err error
+		if cs[i], err = r.cursor(section(r)); err != nil {
+			return nil, err
+		}
+	}
+	return cs, nil
+}
+
+// mergeRcpts writes, through wb, the states of the addresses of runs and
+// accs (sorted, all in one address range), merged with what is stored.
+// accs' refs are grouped[start[a.index]:start[a.index+1]].
+func (w *Writer) mergeRcpts(runs []*runCursor, accs []*rcptAcc, grouped []partRef, start []uint32, wb *asyncBatch) error {
 	var (
 		buf     []byte
 		refs    []blockRef
 		merged  rcptAcc
 		mrefs   []partRef
-		matched []*rcptRun
+		matched []*runCursor
 		pending = accs
 	)
 	err := w.db.viewSorted(kindRcpt, func(look *sortedLookup) error {
@@ -924,7 +980,7 @@ func (w *Writer) writeRcpts() error {
 			// oldest first, then the table).
 			var addr string
 			have := false
-			for _, r := range w.runs {
+			for _, r := range runs {
 				if r.ok && (!have || r.head.addr < addr) {
 					addr, have = r.head.addr, true
 				}
@@ -956,7 +1012,7 @@ func (w *Writer) writeRcpts() error {
 				prefs = mrefs
 			}
 			matched = matched[:0]
-			for _, r := range w.runs {
+			for _, r := range runs {
 				if r.ok && r.head.addr == addr {
 					add(&r.head, r.refs)
 					matched = append(matched, r)
@@ -982,7 +1038,7 @@ func (w *Writer) writeRcpts() error {
 				}
 				if len(prev) == 0 { // a new recipient: no merge
 					buf = acc.encodeNew(buf[:0], refs)
-					return w.set(key, wrapRcpt(w.seq, buf, nil))
+					return wb.set(key, wrapRcpt(w.seq, buf, nil))
 				}
 				s, err := decodeRcpt(addr, prev)
 				if err != nil {
@@ -990,7 +1046,7 @@ func (w *Writer) writeRcpts() error {
 				}
 				acc.mergeInto(&s, refs)
 				buf = s.encode(buf[:0])
-				return w.set(key, wrapRcpt(w.seq, buf, prev))
+				return wb.set(key, wrapRcpt(w.seq, buf, prev))
 			})
 			if err != nil {
 				return err

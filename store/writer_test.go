@@ -68,26 +68,33 @@ func TestWriterSplitAndOrderIndependence(t *testing.T) {
 
 	doubled := append(shuffled(all, 5), all[:1000]...)
 	tests := []struct {
-		name  string
-		opts  WriterOptions
-		recs  []Record
-		sizes []int
-		want  IngestStats
+		name     string
+		opts     WriterOptions
+		recs     []Record
+		sizes    []int
+		want     IngestStats
+		splitMin int // fewest recipients for a split commit, if not the default
 	}{
-		{"one add", WriterOptions{}, all, []int{len(all)}, IngestStats{New: 3000}},
-		{"adds of 1, 7 and 500", WriterOptions{}, all, []int{1, 7, 500}, IngestStats{New: 3000}},
-		{"shuffled, checkpoint every 333", WriterOptions{CheckpointEvents: 333}, shuffled(all, 1), []int{100}, IngestStats{New: 3000}},
-		{"checkpoint every event", WriterOptions{CheckpointEvents: 1}, all[:300], []int{64}, IngestStats{New: 300}},
-		{"few recipients per checkpoint", WriterOptions{CheckpointRecipients: 50}, shuffled(all, 2), []int{2048}, IngestStats{New: 3000}},
-		{"duplicates across checkpoints", WriterOptions{CheckpointEvents: 700}, doubled, []int{999}, IngestStats{New: 3000, Duplicate: 1000}},
-		{"recipients spilled every 7", WriterOptions{SpillRecipients: 7}, shuffled(all, 3), []int{100}, IngestStats{New: 3000}},
-		{"spilled and checkpointed", WriterOptions{SpillRecipients: 60, CheckpointEvents: 900}, all, []int{256}, IngestStats{New: 3000}},
-		{"spills, duplicates", WriterOptions{SpillRecipients: 150}, doubled, []int{999}, IngestStats{New: 3000, Duplicate: 1000}},
+		{"one add", WriterOptions{}, all, []int{len(all)}, IngestStats{New: 3000}, 0},
+		{"adds of 1, 7 and 500", WriterOptions{}, all, []int{1, 7, 500}, IngestStats{New: 3000}, 0},
+		{"shuffled, checkpoint every 333", WriterOptions{CheckpointEvents: 333}, shuffled(all, 1), []int{100}, IngestStats{New: 3000}, 0},
+		{"checkpoint every event", WriterOptions{CheckpointEvents: 1}, all[:300], []int{64}, IngestStats{New: 300}, 0},
+		{"few recipients per checkpoint", WriterOptions{CheckpointRecipients: 50}, shuffled(all, 2), []int{2048}, IngestStats{New: 3000}, 0},
+		{"duplicates across checkpoints", WriterOptions{CheckpointEvents: 700}, doubled, []int{999}, IngestStats{New: 3000, Duplicate: 1000}, 0},
+		{"recipients spilled every 7", WriterOptions{SpillRecipients: 7}, shuffled(all, 3), []int{100}, IngestStats{New: 3000}, 0},
+		{"spilled and checkpointed", WriterOptions{SpillRecipients: 60, CheckpointEvents: 900}, all, []int{256}, IngestStats{New: 3000}, 0},
+		{"spills, duplicates", WriterOptions{SpillRecipients: 150}, doubled, []int{999}, IngestStats{New: 3000, Duplicate: 1000}, 0},
+		{"split commit", WriterOptions{}, shuffled(all, 4), []int{700}, IngestStats{New: 3000}, 2},
+		{"split commits of one recipient and more", WriterOptions{CheckpointEvents: 1}, all[:300], []int{64}, IngestStats{New: 300}, 1},
+		{"split commits over stored recipients", WriterOptions{CheckpointEvents: 500}, doubled, []int{999}, IngestStats{New: 3000, Duplicate: 1000}, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db, _ := openT(t)
 			w := db.NewWriter(tt.opts)
+			if tt.splitMin > 0 {
+				w.splitMin = tt.splitMin
+			}
 			st := addAll(t, w, tt.recs, tt.sizes...)
 			w.Close()
 			if st != tt.want {
