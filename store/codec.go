@@ -231,6 +231,9 @@ func (e *enc) str(s string) {
 type dec struct {
 	b   []byte
 	err error
+	// src, if set, is the whole input as a string: str returns slices
+	// of it instead of allocating a string each.
+	src string
 }
 
 func (d *dec) fail() {
@@ -297,7 +300,13 @@ func (d *dec) str() string {
 		d.fail()
 		return ""
 	}
-	s := string(d.b[:n])
+	var s string
+	if d.src != "" {
+		off := len(d.src) - len(d.b)
+		s = d.src[off : off+int(n)]
+	} else {
+		s = string(d.b[:n])
+	}
 	d.b = d.b[n:]
 	return s
 }
