@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -167,7 +168,12 @@ func (a fprint) compare(b fprint) int {
 		}
 		return 1
 	}
-	return bytes.Compare(a.id[:], b.id[:])
+	// bytes.Compare of the ids, in two integer comparisons: dedup
+	// sorts every id it writes.
+	if x, y := binary.BigEndian.Uint64(a.id[:8]), binary.BigEndian.Uint64(b.id[:8]); x != y {
+		return cmp.Compare(x, y)
+	}
+	return cmp.Compare(binary.BigEndian.Uint64(a.id[8:]), binary.BigEndian.Uint64(b.id[8:]))
 }
 
 // decodeBlock calls fn for each record of an event block (v1 or v2), in

