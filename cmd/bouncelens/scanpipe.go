@@ -36,14 +36,13 @@ var batches = sync.Pool{New: func() any {
 // getBatch returns an empty batch of capacity recordBatch.
 func getBatch() []store.Record { return (*batches.Get().(*[]store.Record))[:0] }
 
-// putBatch recycles recs once the store added them (the records are
-// reset so that the pool pins no strings of theirs).
+// putBatch recycles recs once the store added them. Their records are
+// reset as they are filled again (parseInput), not here: the store's
+// goroutine is the scan's busiest, the parser's has time to spare. Until
+// then a pooled batch pins its records' strings.
 func putBatch(recs []store.Record) {
 	if cap(recs) != recordBatch {
 		return
-	}
-	for i := range recs {
-		recs[i].Reset()
 	}
 	recs = recs[:0]
 	batches.Put(&recs)
@@ -124,7 +123,9 @@ func parseInput(ctx context.Context, e *env, o *scanOptions, ix *inputIndex, in 
 			res.events++
 		}
 		batch = batch[:len(batch)+1]
-		batch[len(batch)-1].Event = ev // (keeps the record's encoding buffer)
+		r := &batch[len(batch)-1]
+		r.Reset() // a recycled record: keep only its encoding buffer
+		r.Event = ev
 		if len(batch) == cap(batch) {
 			if err := emit(batch); err != nil {
 				return res, nil, err
