@@ -96,7 +96,15 @@ type segments struct {
 	wsize   int64
 	dirty   []*os.File // written since the last sync
 	newFile bool       // a segment was created since the last sync
+	flushed int64      // where w's writeback was last started (writebackBytes)
 }
+
+// writebackBytes: each time this much more of the active segment is
+// written, its writeback to disk is started, without waiting for it
+// (startWriteback). A 1 GB log appends 220 MB of blocks; the kernel
+// would otherwise hold them all dirty until the commit's fsync, which
+// then waited 0.12 s for the disk with the CPUs idle.
+const writebackBytes = 8 << 20
 
 func newSegments(storeDir string) *segments {
 	return &segments{dir: filepath.Join(storeDir, "segments"), max: segmentSize, files: make(map[uint32]*os.File)}
@@ -233,6 +241,7 @@ func (s *segments) append(b []byte) ([]byte, error) {
 		}
 		s.w = f
 		s.newFile = true
+		s.flushed = s.wsize
 	}
 	if len(s.dirty) == 0 || s.dirty[len(s.dirty)-1] != s.w {
 		s.dirty = append(s.dirty, s.w)
@@ -242,6 +251,10 @@ func (s *segments) append(b []byte) ([]byte, error) {
 	}
 	ref := segRef{seg: s.wseg, off: uint64(s.wsize), len: uint32(len(b))}
 	s.wsize += int64(len(b))
+	if s.wsize-s.flushed >= writebackBytes {
+		startWriteback(s.w, s.flushed, s.wsize-s.flushed)
+		s.flushed = s.wsize
+	}
 	return ref.encode(), nil
 }
 
