@@ -22,7 +22,8 @@ import (
 // empties the table; the commit merges the runs and the table, address by
 // address, in the order the accumulators were filled, into exactly the
 // accumulator one table would have held (mergeAcc), and writes that as
-// before. Run files are temporary: unlinked as soon as they are created
+// before. The first run's median address (the pivot) splits every run
+// and the table in two, merged by two goroutines (writeRcpts). Run files are temporary: unlinked as soon as they are created
 // where the system allows it, removed at the commit, on failure and by
 // Open, so that a crash leaves nothing behind that counts.
 
