@@ -23,9 +23,10 @@ import (
 // address, in the order the accumulators were filled, into exactly the
 // accumulator one table would have held (mergeAcc), and writes that as
 // before. The first run's median address (the pivot) splits every run
-// and the table in two, merged by two goroutines (writeRcpts). Run files are temporary: unlinked as soon as they are created
-// where the system allows it, removed at the commit, on failure and by
-// Open, so that a crash leaves nothing behind that counts.
+// and the table in two, merged by two goroutines (writeRcpts). Run files
+// are temporary: unlinked as soon as they are created where the system
+// allows it, removed at the commit, on failure and by Open, so that a
+// crash leaves nothing behind that counts.
 
 // spillDirName is the directory of run files in a store on disk.
 const spillDirName = "spill"
