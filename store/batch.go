@@ -19,7 +19,11 @@ const (
 // batchBytes (counting values, which badger.WriteBatch does not do for
 // values bound for the value log), committed asynchronously, at most
 // batchesInFlight at a time, so that Badger writes while the Writer
-// encodes and memory stays bounded.
+// encodes and memory stays bounded. In practice one is in flight: Badger
+// makes a new transaction wait until every earlier commit is written (its
+// read timestamp), so the Writer waits there for the previous one.
+// Making the transactions on a goroutine of their own was no faster:
+// Badger's memtable flushes are the limit.
 type asyncBatch struct {
 	kv    *badger.DB
 	txn   *badger.Txn
