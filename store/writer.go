@@ -101,6 +101,7 @@ type Writer struct {
 	partsWG  sync.WaitGroup // parts handed over, not yet written
 	partsErr error          // the first failure; read after partsWG.Wait
 	free     chan partBuf   // buffers of written parts, for reuse
+	partSize int            // bytes of the last full part
 
 	// meta set by SetMeta, stored at the next commit (nil value: delete).
 	meta map[string][]byte
@@ -171,6 +172,20 @@ func (s *idSet) insert(fp fprint) bool {
 			return false
 		}
 	}
+}
+
+// reserve makes room for n ids in an empty set.
+func (s *idSet) reserve(n int) {
+	if n <= 0 || len(s.fps) > 0 {
+		return
+	}
+	n += n / 8
+	s.fps = make([]fprint, 0, n)
+	size := 64
+	for size < 2*(n+1) {
+		size *= 2
+	}
+	s.slots = make([]uint32, size)
 }
 
 func (s *idSet) grow() {
@@ -365,6 +380,12 @@ func (w *Writer) hourState(hour uint32) (*hourState, error) {
 	}
 	if hs == nil {
 		hs = &hourState{hour: hour}
+		if w.last != nil {
+			// Hours next to each other have about as many events:
+			// growing from empty would allocate twice the set. (Up to
+			// 64k ids, 2 MB: a busy hour need not size a quiet one.)
+			hs.set.reserve(min(len(w.last.set.fps), 64<<10))
+		}
 	} else if w.wb != nil {
 		// Its fingerprints of this checkpoint must be in Badger.
 		if err := w.drain(); err != nil {
@@ -588,6 +609,13 @@ func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint) error {
 		}
 	}
 	off := len(hs.buf)
+	if rec.prepared && cap(hs.buf)-off < len(rec.enc) {
+		// Straight to the size of a whole part: append's steps of a
+		// quarter allocated 100 MB on a 1 GB log.
+		b := make([]byte, off, max(w.partSize+w.partSize/8, 2*cap(hs.buf), off+len(rec.enc)))
+		copy(b, hs.buf)
+		hs.buf = b
+	}
 	if rec.prepared {
 		hs.buf = append(hs.buf, rec.enc...)
 	} else {
@@ -619,6 +647,9 @@ func (w *Writer) writePart(hs *hourState) error {
 		}
 		w.parts = make(chan partJob, 4)
 		go w.writeParts(w.parts, w.free)
+	}
+	if len(hs.ents) >= blockRecords {
+		w.partSize = len(hs.buf)
 	}
 	w.partsWG.Add(1)
 	w.parts <- partJob{key: blockKey(hs.hour, w.seq, hs.part), wb: w.wb, partBuf: hs.partBuf}
@@ -1285,7 +1316,9 @@ func (w *Writer) apply(a *rcptAcc, rec *Record, fp fprint) {
 		a.lastReason = rec.Result.Reason
 		a.lastClass = rec.Result.Class
 		a.lastAction = rec.Result.Action
-		a.lastText = strings.Clone(rec.Text)
+		if rec.Text != a.lastText { // retries often repeat their text
+			a.lastText = strings.Clone(rec.Text)
+		}
 	}
 	fwd := rec.Forward
 	if fwd == "" {

@@ -418,28 +418,37 @@ func TestHistoryCap(t *testing.T) {
 }
 
 func TestIDSet(t *testing.T) {
-	var s idSet
-	r := rand.New(rand.NewPCG(1, 2))
-	var ids []fprint
-	for i := range 10000 {
-		var fp fprint
-		binary.LittleEndian.PutUint64(fp.id[:], r.Uint64())
-		binary.LittleEndian.PutUint64(fp.id[8:], uint64(i))
-		if i%3 == 0 {
-			fp.id[0], fp.id[1] = 0, 0 // collide in the table
+	// reserve only sizes the set: whatever it reserved, every id goes
+	// in once and only once.
+	for _, reserve := range []int{0, 1, 100, 10000, 50000} {
+		var s idSet
+		s.reserve(reserve)
+		r := rand.New(rand.NewPCG(1, 2))
+		var ids []fprint
+		for i := range 10000 {
+			var fp fprint
+			binary.LittleEndian.PutUint64(fp.id[:], r.Uint64())
+			binary.LittleEndian.PutUint64(fp.id[8:], uint64(i))
+			if i%3 == 0 {
+				fp.id[0], fp.id[1] = 0, 0 // collide in the table
+			}
+			ids = append(ids, fp)
+			if !s.insert(fp) {
+				t.Fatalf("reserve %d: insert %d: already there", reserve, i)
+			}
 		}
-		ids = append(ids, fp)
-		if !s.insert(fp) {
-			t.Fatalf("insert %d: already there", i)
+		for i, fp := range ids {
+			if s.insert(fp) {
+				t.Fatalf("reserve %d: second insert of %d succeeded", reserve, i)
+			}
 		}
-	}
-	for i, fp := range ids {
-		if s.insert(fp) {
-			t.Fatalf("second insert of %d succeeded", i)
+		if len(s.fps) != len(ids) {
+			t.Errorf("reserve %d: %d ids, want %d", reserve, len(s.fps), len(ids))
 		}
-	}
-	if len(s.fps) != len(ids) {
-		t.Errorf("%d ids, want %d", len(s.fps), len(ids))
+		s.reserve(5) // not empty: no effect
+		if len(s.fps) != len(ids) || s.insert(ids[0]) {
+			t.Errorf("reserve on a full set lost ids")
+		}
 	}
 }
 
