@@ -462,3 +462,39 @@ func TestSniff(t *testing.T) {
 		}
 	}
 }
+
+// TestScanProfiles runs a scan with --cpuprofile, --memprofile and --trace:
+// each file is written in its format, and a file that cannot be created
+// fails the scan with a message naming what it was for.
+func TestScanProfiles(t *testing.T) {
+	out := t.TempDir()
+	cpu, mem, tr := filepath.Join(out, "cpu.out"), filepath.Join(out, "mem.out"), filepath.Join(out, "trace.out")
+	r := bin(t, t.TempDir(), nil, "scan", "-q", "--year", "2026", "--cpuprofile", cpu, "--memprofile", mem, "--trace", tr, fixturesDir)
+	if r.code != 0 {
+		t.Fatalf("scan with profiles: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, f := range []struct {
+		path, what string
+		ok         func([]byte) bool
+	}{
+		{cpu, "gzip'ed pprof", func(b []byte) bool { return bytes.HasPrefix(b, []byte{0x1f, 0x8b}) }},
+		{mem, "gzip'ed pprof", func(b []byte) bool { return bytes.HasPrefix(b, []byte{0x1f, 0x8b}) }},
+		{tr, "execution trace", func(b []byte) bool {
+			head, _, _ := bytes.Cut(b, []byte{0})
+			return bytes.HasPrefix(head, []byte("go 1.")) && bytes.HasSuffix(head, []byte(" trace"))
+		}},
+	} {
+		b, err := os.ReadFile(f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !f.ok(b) {
+			t.Errorf("%s: not a %s (%d bytes, starts %q)", f.path, f.what, len(b), b[:min(len(b), 16)])
+		}
+	}
+	bad := filepath.Join(out, "no-such-dir", "trace.out")
+	r = bin(t, t.TempDir(), nil, "scan", "-q", "--trace", bad, fixturesDir)
+	if r.code == 0 || !strings.Contains(r.stderr, "execution trace") || !strings.Contains(r.stderr, bad) {
+		t.Errorf("--trace into a missing directory: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

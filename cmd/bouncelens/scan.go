@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -65,6 +66,7 @@ Examples:
 	bouncelens scan --since yesterday /var/log/mail.log # store only yesterday's and today's events
 	bouncelens scan --dry-run -v /var/log/mail.log      # what would be stored
 	bouncelens scan --cpuprofile cpu.out big.log && go tool pprof -top cpu.out
+	bouncelens scan --trace trace.out big.log && go tool trace -pprof=sched trace.out > sched.pb
 `,
 	Setup: setupScan,
 }
@@ -80,6 +82,7 @@ type scanOptions struct {
 	workers    int
 	dryRun     bool
 	cpuProfile string
+	traceFile  string
 	memProfile string
 	reread     bool
 	since      string
@@ -112,6 +115,7 @@ func setupScan(fs *flag.FlagSet) runFunc {
 	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "inputs parsed at the same time, beside the store writer; 1 runs the whole scan on one goroutine (the results are the same)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "read, parse and classify, but store nothing (no store is opened): what would a scan find?")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the scan to `file` (go tool pprof)")
+	fs.StringVar(&o.traceFile, "trace", "", "write a runtime execution trace of the scan to `file` (go tool trace): which stage waits for which")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write the heap profile taken when the live heap was largest to `file` (go tool pprof)")
 	fs.BoolVar(&o.reread, "reread", false, "read every input from its start, ignoring how far earlier scans read (events already stored are still skipped)")
 	fs.StringVar(&o.since, "since", "", "store only events at or after `WHEN`: 2026-11-01, an RFC 3339 time, today, yesterday, 7d or 36h (such a scan does not record how far it read)")
@@ -263,8 +267,9 @@ func (discard) Add(context.Context, []store.Record) (store.IngestStats, error) {
 
 func (discard) SetMeta(string, []byte) {}
 
-// startProfiles starts the CPU profile of --cpuprofile; the returned stop
-// function ends it and writes the heap profile of --memprofile.
+// startProfiles starts the CPU profile of --cpuprofile and the execution
+// trace of --trace; the returned stop function ends them and writes the
+// heap profile of --memprofile.
 func startProfiles(o *scanOptions) (stop func() error, err error) {
 	var cpu *os.File
 	if o.cpuProfile != "" {
@@ -276,15 +281,36 @@ func startProfiles(o *scanOptions) (stop func() error, err error) {
 			return nil, fmt.Errorf("CPU profile %s: %w", o.cpuProfile, err)
 		}
 	}
+	var tf *os.File
+	if o.traceFile != "" {
+		if tf, err = os.Create(o.traceFile); err == nil {
+			if err = trace.Start(tf); err != nil {
+				tf.Close()
+			}
+		}
+		if err != nil {
+			if cpu != nil {
+				pprof.StopCPUProfile()
+				cpu.Close()
+			}
+			return nil, fmt.Errorf("execution trace: %w", err)
+		}
+	}
 	var peak *peakHeap
 	if o.memProfile != "" {
 		peak = watchPeakHeap()
 	}
 	return func() error {
 		var first error
+		if tf != nil {
+			trace.Stop()
+			if err := tf.Close(); err != nil {
+				first = fmt.Errorf("execution trace %s: %w", o.traceFile, err)
+			}
+		}
 		if cpu != nil {
 			pprof.StopCPUProfile()
-			if err := cpu.Close(); err != nil {
+			if err := cpu.Close(); err != nil && first == nil {
 				first = fmt.Errorf("CPU profile %s: %w", o.cpuProfile, err)
 			}
 		}
