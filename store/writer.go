@@ -158,7 +158,7 @@ type idSet struct {
 // insert adds fp unless its id is in the set; it reports whether it added.
 func (s *idSet) insert(fp fprint) bool {
 	if 2*(len(s.fps)+1) > len(s.slots) {
-		s.grow()
+		s.grow(len(s.fps) + 1)
 	}
 	mask := uint64(len(s.slots) - 1)
 	for i := binary.LittleEndian.Uint64(fp.id[:8]) & mask; ; i = (i + 1) & mask {
@@ -181,20 +181,18 @@ func (s *idSet) reserve(n int) {
 	}
 	n += n / 8
 	s.fps = make([]fprint, 0, n)
-	size := 64
-	for size < 2*(n+1) {
+	s.grow(n + 1)
+}
+
+// grow makes the slot table at least twice as large, and large enough
+// for n ids at most half full, and indexes the set's ids again.
+func (s *idSet) grow(n int) {
+	size := max(64, 2*len(s.slots))
+	for size < 2*n {
 		size *= 2
 	}
 	s.slots = make([]uint32, size)
-}
-
-func (s *idSet) grow() {
-	n := max(64, 2*len(s.slots))
-	for n < 2*(len(s.fps)+1) {
-		n *= 2
-	}
-	s.slots = make([]uint32, n)
-	mask := uint64(n - 1)
+	mask := uint64(size - 1)
 	for j := range s.fps {
 		i := binary.LittleEndian.Uint64(s.fps[j].id[:8]) & mask
 		for s.slots[i] != 0 {
@@ -609,14 +607,14 @@ func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint) error {
 		}
 	}
 	off := len(hs.buf)
-	if rec.prepared && cap(hs.buf)-off < len(rec.enc) {
-		// Straight to the size of a whole part: append's steps of a
-		// quarter allocated 100 MB on a 1 GB log.
-		b := make([]byte, off, max(w.partSize+w.partSize/8, 2*cap(hs.buf), off+len(rec.enc)))
-		copy(b, hs.buf)
-		hs.buf = b
-	}
 	if rec.prepared {
+		if cap(hs.buf)-off < len(rec.enc) {
+			// Straight to the size of a whole part: append's steps of a
+			// quarter allocated 100 MB on a 1 GB log.
+			b := make([]byte, off, max(w.partSize+w.partSize/8, 2*cap(hs.buf), off+len(rec.enc)))
+			copy(b, hs.buf)
+			hs.buf = b
+		}
 		hs.buf = append(hs.buf, rec.enc...)
 	} else {
 		hs.buf = encodeRecord(hs.buf, rec)
