@@ -60,7 +60,7 @@ func BenchmarkClassifyStage(b *testing.B) {
 	b.SetBytes(in.bytes)
 	b.ReportAllocs()
 	for b.Loop() {
-		c := newClassifier(1 << 16)
+		c := newClassifier(classifierSize)
 		for i := range evs {
 			c.classify(&evs[i])
 		}

@@ -18,6 +18,15 @@ type classifier struct {
 	index   map[classify.Result]uint32 // results, inverted
 }
 
+// classifierSize is the number of inputs a scan's classifier caches (per
+// goroutine). Small on purpose: the cache is live heap the GC marks on
+// every cycle, and under the scan's heap limit (scanMemoryLimit) each MB
+// of it makes the GC run more often. On the 1 GB benchmark log, 8k
+// entries instead of 64k miss 108k of 298k lookups instead of 91k (about
+// 0.03 s more classifying) and save 13 MB of live heap, 12 of 47 GC
+// cycles and about 0.7 s of CPU.
+const classifierSize = 1 << 13
+
 func newClassifier(max int) *classifier {
 	return &classifier{max: max, cache: make(map[classify.Input]uint32), index: make(map[classify.Result]uint32)}
 }

@@ -183,7 +183,7 @@ func runPipeline(ctx context.Context, e *env, o *scanOptions, ix *inputIndex, in
 	var total store.IngestStats
 	progress := func(n int) { done.Add(int64(n)) }
 	if o.workers <= 1 {
-		cache := newClassifier(1 << 16)
+		cache := newClassifier(classifierSize)
 		emit := func(recs []store.Record) error {
 			classifyAll(cache, recs)
 			st, err := w.Add(ctx, recs)
@@ -260,7 +260,7 @@ func runPipeline(ctx context.Context, e *env, o *scanOptions, ix *inputIndex, in
 		cwg.Add(1)
 		go func() {
 			defer cwg.Done()
-			cache := newClassifier(1 << 16)
+			cache := newClassifier(classifierSize)
 			for j := range raw {
 				classifyAll(cache, j.recs)
 				store.Prepare(j.recs) // fingerprints and encodings: off the store goroutine
