@@ -193,6 +193,12 @@ func Open(dir string, opts Options) (*DB, error) {
 		WithCompression(storeCompression).
 		WithNumCompactors(2)
 
+	if opts.InMemory {
+		// Without a value log the threshold is the largest value Badger
+		// takes (blocks are values then).
+		bo = bo.WithValueThreshold(memValueThreshold)
+	}
+
 	kv, err := badger.Open(bo)
 	if err != nil && !opts.InMemory && !opts.ReadOnly && isEmptyMemtableError(err) {
 		// A process killed while Badger created a memtable file left it
@@ -464,22 +470,62 @@ func (db *DB) MetaPrefix(ctx context.Context, prefix string, fn func(name string
 	return nil
 }
 
-// Badger settings (see Open).
+// Badger settings (see Open). Values of 64 bytes or more go to Badger's
+// value log, and the LSM tree keeps a pointer to them: that is every
+// recipient state (about 190 bytes; counts and block refs are 16-24). The
+// tree is then a quarter of the size, and so are the tables Badger
+// builds, msyncs and compacts: a 1 GB scan into a fresh store takes a
+// ninth less CPU (8.30 -> 7.28 s), one into a store that already holds
+// those recipients a third less wall time. The price is the value log's
+// garbage collection, at Close (collectValueLog).
 const (
 	storeMemTable       = 4 << 20
 	storeVlogFile       = 64 << 20
-	storeValueThreshold = 1 << 10
+	storeValueThreshold = 64
+	memValueThreshold   = 1 << 10 // in memory (Options.InMemory)
 	storeCompression    = options.None
 )
 
-// Close flushes and closes the store, and releases the directory.
+// Close flushes and closes the store, and releases the directory. A
+// store opened for writing first rewrites the value log files that are
+// mostly stale recipient states (collectValueLog).
 func (db *DB) Close() error {
+	gerr := db.collectValueLog()
 	serr := db.closeSegments()
 	if err := db.kv.Close(); err != nil {
 		return fmt.Errorf("closing store %s: %w", db.dir, err)
 	}
 	if serr != nil {
 		return fmt.Errorf("closing store %s: %w", db.dir, serr)
+	}
+	if gerr != nil {
+		return fmt.Errorf("closing store %s: %w", db.dir, gerr)
+	}
+	return nil
+}
+
+// maxValueLogGC bounds the value log files one Close rewrites.
+const maxValueLogGC = 8
+
+// collectValueLog reclaims the value log. Recipient states are larger than
+// storeValueThreshold, so Badger keeps them in its value log and only a
+// pointer in the LSM tree; a commit that updates a recipient leaves the
+// old state behind in the log. Once compactions have dropped the old
+// versions' pointers, Badger knows how much of each log file is stale;
+// this rewrites, one at a time, the files that are at least half stale,
+// so that the log stays within about twice the live states.
+func (db *DB) collectValueLog() error {
+	if db.ro || db.dir == "" {
+		return nil
+	}
+	for range maxValueLogGC {
+		err := db.kv.RunValueLogGC(0.5)
+		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reclaiming the value log: %w", err)
+		}
 	}
 	return nil
 }
