@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"bouncelens/classify"
@@ -184,22 +186,42 @@ func metaNames(t *testing.T, db *DB, prefix string) []string {
 	return names
 }
 
-// TestOpenAfterKillDuringMemtableCreation checks that a store opens when a
-// killed process left an empty memtable file behind (Badger refuses it).
-func TestOpenAfterKillDuringMemtableCreation(t *testing.T) {
-	db, dir := openT(t)
-	ingest(t, db, synth(100, 33))
-	want := snap(t, db)
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
+// TestOpenAfterKillDuringLogFileCreation checks that a store opens when a
+// killed process left an empty memtable or value log file behind (Badger
+// refuses both), and reads as before.
+func TestOpenAfterKillDuringLogFileCreation(t *testing.T) {
+	for _, leftovers := range [][]string{{"00007.mem"}, {"next.vlog"}, {"00007.mem", "next.vlog"}} {
+		t.Run(strings.Join(leftovers, "+"), func(t *testing.T) {
+			db, dir := openT(t)
+			ingest(t, db, synth(100, 33))
+			want := snap(t, db)
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			vlogs, err := filepath.Glob(filepath.Join(dir, "*.vlog"))
+			if err != nil || len(vlogs) == 0 {
+				t.Fatalf("no value log file after Close (%v)", err)
+			}
+			slices.Sort(vlogs)
+			var last int
+			if _, err := fmt.Sscanf(filepath.Base(vlogs[len(vlogs)-1]), "%06d.vlog", &last); err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range leftovers {
+				if name == "next.vlog" {
+					name = fmt.Sprintf("%06d.vlog", last+1) // the file Open creates next
+				}
+				if err := os.WriteFile(filepath.Join(dir, name), nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db2, err := Open(dir, Options{})
+			if err != nil {
+				t.Fatalf("open with empty %v: %v", leftovers, err)
+			}
+			defer db2.Close()
+			sameSnapshot(t, snap(t, db2), want)
+			ingest(t, db2, synth(10, 34)) // and it takes writes
+		})
 	}
-	if err := os.WriteFile(filepath.Join(dir, "00007.mem"), nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	db2, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatalf("open with an empty memtable file: %v", err)
-	}
-	defer db2.Close()
-	sameSnapshot(t, snap(t, db2), want)
 }

@@ -200,10 +200,10 @@ func Open(dir string, opts Options) (*DB, error) {
 	}
 
 	kv, err := badger.Open(bo)
-	if err != nil && !opts.InMemory && !opts.ReadOnly && isEmptyMemtableError(err) {
-		// A process killed while Badger created a memtable file left it
-		// empty; it holds nothing. Remove it and open again.
-		if rerr := removeEmptyMemtables(dir); rerr == nil {
+	if err != nil && !opts.InMemory && !opts.ReadOnly && isEmptyFileError(err) {
+		// A process killed while Badger created a memtable or value log
+		// file left it empty; it holds nothing. Remove it, open again.
+		if rerr := removeEmptyLogFiles(dir); rerr == nil {
 			kv, err = badger.Open(bo)
 		}
 	}
@@ -245,28 +245,32 @@ func isLockError(err error) bool {
 // isEmptyMemtableError reports Badger's refusal to open a store holding an
 // empty memtable file (*.mem of 0 bytes), which a kill between creating the
 // file and sizing it leaves behind.
-func isEmptyMemtableError(err error) bool {
-	// QUIRK: Badger v4 (memtable.go, openMemTables) treats the
-	// ristretto z.NewFile "error" that OpenMmapFile returns for an empty
-	// file as a failure when it reopens existing memtables; the error is
-	// flattened into a string (see isLockError).
-	return strings.Contains(err.Error(), "while opening fid") && strings.Contains(err.Error(), "Create a new file")
+func isEmptyFileError(err error) bool {
+	// QUIRK: Badger v4 treats the ristretto z.NewFile "error" that
+	// OpenMmapFile returns for an empty file as a failure when it reopens
+	// an existing memtable (memtable.go, openMemTables: "while opening
+	// fid") or value log file (value.go, open: "Open existing file"); the
+	// error is flattened into a string (see isLockError).
+	return strings.Contains(err.Error(), "Create a new file") &&
+		(strings.Contains(err.Error(), "while opening fid") || strings.Contains(err.Error(), "Open existing file"))
 }
 
-// removeEmptyMemtables removes the empty *.mem files of dir. Badger opens
-// memtables after taking the directory lock, so an empty one that made Open
-// fail was not being written by another process.
-func removeEmptyMemtables(dir string) error {
+// removeEmptyLogFiles removes the empty memtable (*.mem) and value log
+// (*.vlog) files of dir. Badger opens them after taking the directory
+// lock, so an empty one that made Open fail was not being written by
+// another process.
+func removeEmptyLogFiles(dir string) error {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
 	for _, e := range ents {
-		if !strings.HasSuffix(e.Name(), ".mem") || !e.Type().IsRegular() {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".mem") && !strings.HasSuffix(name, ".vlog") || !e.Type().IsRegular() {
 			continue
 		}
 		if fi, err := e.Info(); err == nil && fi.Size() == 0 {
-			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil {
 				return err
 			}
 		}
