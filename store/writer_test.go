@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"bouncelens/classify"
+	"bouncelens/parser"
 )
 
 // addAll feeds recs to w in Adds of the given sizes (cycled) and commits.
@@ -786,4 +788,51 @@ func TestSpillManyRefs(t *testing.T) {
 			sameSnapshot(t, snap(t, db), want)
 		})
 	}
+}
+
+// TestIdleHourParts: in time order, an hour's last part, short of
+// blockRecords, is written once the hour has had no record for
+// idleRecords, instead of waiting for maxPendingRecords; in any order the
+// store holds the same.
+func TestIdleHourParts(t *testing.T) {
+	const hours, perHour = 120, 200 // fewer than blockRecords an hour
+	var recs []Record
+	for h := range hours {
+		for i := range perHour {
+			r := mk(at(h/24, h%24, i%60), fmt.Sprintf("u%d@example.com", (h*perHour+i)%900),
+				parser.StatusSent, 250, "2.0.0", classify.Delivered, classify.None)
+			r.QueueID = fmt.Sprintf("Q%d-%d", h, i)
+			recs = append(recs, r)
+		}
+	}
+	db, _ := openT(t)
+	w := db.NewWriter(WriterOptions{})
+	most := 0
+	for i := 0; i < len(recs); i += 100 {
+		if _, err := w.Add(context.Background(), recs[i:i+100]); err != nil {
+			t.Fatal(err)
+		}
+		most = max(most, w.pending)
+	}
+	// Records of the idle window, of one check interval (checked at the
+	// next change of hour) and of the current hour; without idle parts
+	// all 24,000 would be pending.
+	if limit := 2*idleRecords + 2*perHour; most > limit {
+		t.Errorf("up to %d records pending, want at most %d", most, limit)
+	}
+	if err := w.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := snap(t, db)
+	if want.Totals.Events != hours*perHour {
+		t.Fatalf("stored %d events, want %d", want.Totals.Events, hours*perHour)
+	}
+	shuffled := slices.Clone(recs)
+	rand.New(rand.NewPCG(5, 5)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	other, _ := openT(t)
+	ingest(t, other, shuffled)
+	sameSnapshot(t, snap(t, other), want)
 }
