@@ -138,10 +138,14 @@ func DefaultDirFrom(getenv func(string) string) (string, error) {
 // ErrNewerSchema if a newer bouncelens wrote it.
 func Open(dir string, opts Options) (*DB, error) {
 	bo := badger.DefaultOptions("")
+	threshold := int64(storeValueThreshold)
 	switch {
 	case opts.InMemory:
 		dir = ""
+		// Without a value log the threshold is the largest value Badger
+		// takes (blocks are values then).
 		bo = bo.WithInMemory(true)
+		threshold = memValueThreshold
 	case dir == "":
 		return nil, errors.New("opening store: no directory given")
 	case opts.ReadOnly:
@@ -188,16 +192,10 @@ func Open(dir string, opts Options) (*DB, error) {
 		WithBaseTableSize(4 << 20).
 		WithBaseLevelSize(16 << 20).
 		WithValueLogFileSize(storeVlogFile).
-		WithValueThreshold(storeValueThreshold).
+		WithValueThreshold(threshold).
 		WithBlockCacheSize(8 << 20).
 		WithCompression(storeCompression).
 		WithNumCompactors(2)
-
-	if opts.InMemory {
-		// Without a value log the threshold is the largest value Badger
-		// takes (blocks are values then).
-		bo = bo.WithValueThreshold(memValueThreshold)
-	}
 
 	kv, err := badger.Open(bo)
 	if err != nil && !opts.InMemory && !opts.ReadOnly && isEmptyFileError(err) {
@@ -242,9 +240,9 @@ func isLockError(err error) bool {
 		strings.Contains(err.Error(), "Cannot acquire directory lock")
 }
 
-// isEmptyMemtableError reports Badger's refusal to open a store holding an
-// empty memtable file (*.mem of 0 bytes), which a kill between creating the
-// file and sizing it leaves behind.
+// isEmptyFileError reports Badger's refusal to open a store holding an
+// empty memtable or value log file (*.mem or *.vlog of 0 bytes), which a
+// kill between creating the file and sizing it leaves behind.
 func isEmptyFileError(err error) bool {
 	// QUIRK: Badger v4 treats the ristretto z.NewFile "error" that
 	// OpenMmapFile returns for an empty file as a failure when it reopens

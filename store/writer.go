@@ -631,13 +631,7 @@ func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint) error {
 		return w.writePart(hs)
 	}
 	if w.pending >= maxPendingRecords {
-		for _, h := range w.touched {
-			if len(h.ents) > 0 {
-				if err := w.writePart(h); err != nil {
-					return err
-				}
-			}
-		}
+		return w.writePending(nil, 0)
 	}
 	return nil
 }
@@ -659,8 +653,15 @@ func (w *Writer) writeIdleParts(cur *hourState) error {
 		return nil
 	}
 	w.idleCheck = w.newEvents
+	return w.writePending(cur, idleRecords)
+}
+
+// writePending writes as a part the unwritten records of each hour of the
+// checkpoint but except that got no new record in the last idle records
+// (0: all of them).
+func (w *Writer) writePending(except *hourState, idle int) error {
 	for _, h := range w.touched {
-		if h != cur && len(h.ents) > 0 && w.newEvents-h.lastNew >= idleRecords {
+		if h != except && len(h.ents) > 0 && w.newEvents-h.lastNew >= idle {
 			if err := w.writePart(h); err != nil {
 				return err
 			}
