@@ -493,7 +493,7 @@ func (w *Writer) writeFprints(hs *hourState) error {
 		return nil
 	}
 	fps := append(w.fpsort[:0], hs.set.fps[hs.flushed:]...)
-	slices.SortFunc(fps, fprint.compare)
+	sortNearly(fps, fprint.compare) // in the order added: nearly sorted
 	w.fpbuf = encodeFprintsTo(w.fpbuf[:0], fps)
 	w.fpsort = fps[:0]
 	if err := w.setBlock(fprintKey(hs.hour, w.seq, hs.fpart), w.fpbuf); err != nil {
@@ -717,7 +717,7 @@ func (w *Writer) writeParts(parts <-chan partJob, free chan<- partBuf) {
 // writes them as a block, with raw and zbuf as scratch (returned grown).
 func (w *Writer) writePartNow(j partJob, raw, zbuf []byte) ([]byte, []byte, error) {
 	ents := j.ents
-	slices.SortFunc(ents, func(a, b pendingRec) int { return a.fp.compare(b.fp) })
+	sortNearly(ents, func(a, b pendingRec) int { return a.fp.compare(b.fp) }) // in the order added
 	n := binary.MaxVarintLen64 + len(j.buf) + len(ents)*(fpLen+binary.MaxVarintLen32)
 	if cap(raw) < n {
 		raw = make([]byte, 0, n)
