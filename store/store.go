@@ -58,8 +58,11 @@ func (r *Record) Reset() { *r = Record{enc: r.enc[:0]} }
 type Options struct {
 	// InMemory keeps everything in memory; dir is ignored. For tests.
 	InMemory bool
-	// ReadOnly opens an existing store without writing to it. Several
-	// read-only opens may share a directory, but not with a writer.
+	// ReadOnly opens an existing store without writing to it (but for
+	// removing the empty log files a scan killed as it opened the store
+	// can leave, which hold nothing, when no other process has the store
+	// open). Several read-only opens may share a directory, but not with
+	// a writer.
 	ReadOnly bool
 	// SyncWrites fsyncs every commit. Without it a machine crash (not a
 	// process crash) can lose the last commits; a re-run ingests them again.
@@ -198,11 +201,26 @@ func Open(dir string, opts Options) (*DB, error) {
 		WithNumCompactors(2)
 
 	kv, err := badger.Open(bo)
-	if err != nil && !opts.InMemory && !opts.ReadOnly && isEmptyFileError(err) {
+	switch {
+	case err == nil || opts.InMemory:
+	case !opts.ReadOnly && isEmptyFileError(err):
 		// A process killed while Badger created a memtable or value log
 		// file left it empty; it holds nothing. Remove it, open again.
 		if rerr := removeEmptyLogFiles(dir); rerr == nil {
 			kv, err = badger.Open(bo)
+		}
+	case opts.ReadOnly && !isLockError(err):
+		// Read-only, Badger fails on such a file too (it cannot size
+		// it). A report after a killed scan removes it likewise, if no
+		// other process has the store open and it may write to dir.
+		if empty := emptyLogFiles(dir); len(empty) > 0 {
+			rerr := withExclusiveLock(dir, func() error { return removeEmptyLogFiles(dir) })
+			if rerr == nil {
+				kv, err = badger.Open(bo)
+			} else {
+				err = fmt.Errorf("a scan killed as it opened the store left empty log files (%s), not removable now (%v); the next scan removes them: %w",
+					strings.Join(empty, ", "), rerr, err)
+			}
 		}
 	}
 	if err != nil {
@@ -258,22 +276,29 @@ func isEmptyFileError(err error) bool {
 // lock, so an empty one that made Open fail was not being written by
 // another process.
 func removeEmptyLogFiles(dir string) error {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return err
+	for _, name := range emptyLogFiles(dir) {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// emptyLogFiles returns the names of dir's empty memtable and value log
+// files.
+func emptyLogFiles(dir string) []string {
+	ents, _ := os.ReadDir(dir) // what it could read
+	var names []string
 	for _, e := range ents {
 		name := e.Name()
 		if !strings.HasSuffix(name, ".mem") && !strings.HasSuffix(name, ".vlog") || !e.Type().IsRegular() {
 			continue
 		}
 		if fi, err := e.Info(); err == nil && fi.Size() == 0 {
-			if err := os.Remove(filepath.Join(dir, name)); err != nil {
-				return err
-			}
+			names = append(names, name)
 		}
 	}
-	return nil
+	return names
 }
 
 // checkSchema writes the schema version into a new store, refuses a store
