@@ -194,7 +194,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		WithNumLevelZeroTablesStall(20).
 		WithBaseTableSize(4 << 20).
 		WithBaseLevelSize(16 << 20).
-		WithValueLogFileSize(storeVlogFile).
+		WithValueLogFileSize(vlogFileSize).
 		WithValueThreshold(threshold).
 		WithBlockCacheSize(8 << 20).
 		WithCompression(storeCompression).
@@ -472,18 +472,24 @@ func (db *DB) MetaPrefix(ctx context.Context, prefix string, fn func(name string
 	}
 	start := userMetaKey(prefix)
 	skip := len(userMetaKey(""))
-	var fnErr error
+	var (
+		fnErr error
+		buf   []byte
+	)
 	err := db.kv.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: start})
 		defer it.Close()
 		for it.Seek(start); it.Valid(); it.Next() {
 			item := it.Item()
 			name := string(item.Key()[skip:])
-			if err := item.Value(func(v []byte) error {
-				fnErr = fn(name, v)
-				return fnErr
-			}); err != nil {
+			// A copy: fn may write to the store (see sortedLookup.get).
+			v, err := item.ValueCopy(buf[:0])
+			if err != nil {
 				return err
+			}
+			buf = v
+			if fnErr = fn(name, v); fnErr != nil {
+				return fnErr
 			}
 		}
 		return nil
@@ -512,6 +518,10 @@ const (
 	memValueThreshold   = 1 << 10 // in memory (Options.InMemory)
 	storeCompression    = options.None
 )
+
+// vlogFileSize is the size of Badger's value log files: storeVlogFile,
+// but for tests that need the log to rotate often.
+var vlogFileSize int64 = storeVlogFile
 
 // Close flushes and closes the store, and releases the directory. A
 // store opened for writing first rewrites the value log files that are

@@ -1131,6 +1131,7 @@ func (w *Writer) mergeRcpts(runs []*runCursor, accs []*rcptAcc, grouped []partRe
 type sortedLookup struct {
 	it      *badger.Iterator
 	started bool
+	val     []byte // the value of the last get, copied out of Badger
 }
 
 // viewSorted calls fn with a sortedLookup of kind's keys.
@@ -1144,6 +1145,11 @@ func (db *DB) viewSorted(kind byte, fn func(*sortedLookup) error) error {
 
 // get calls fn with the value of k, nil if k is not stored; k must sort
 // after the keys of the previous calls. The value is valid during fn only.
+// fn may write to the store: it gets a copy, not Item.Value's view. A
+// value in the value log is read under a read lock of its file, held
+// until Item.Value's callback returns, and a write that fills that file
+// waits for the lock to rotate it: a write from inside the callback (the
+// recipient merge's, which waits for the commits in flight) deadlocked.
 func (l *sortedLookup) get(k []byte, fn func(v []byte) error) error {
 	it := l.it
 	if !l.started {
@@ -1162,7 +1168,12 @@ func (l *sortedLookup) get(k []byte, fn func(v []byte) error) error {
 	if !it.Valid() || !bytes.Equal(it.Item().Key(), k) {
 		return fn(nil)
 	}
-	return it.Item().Value(fn)
+	v, err := it.Item().ValueCopy(l.val[:0])
+	if err != nil {
+		return err
+	}
+	l.val = v
+	return fn(v)
 }
 
 // lookupSorted calls fn(i, value) for each keys[i], in order; keys are
