@@ -48,7 +48,9 @@ sequence (December, then January, is the next year); --year sets it.
 Lines and messages that cannot be read are skipped and counted; the run ends
 with one summary line on stderr. Exit status: 0 done, 1 an input or the store
 failed, 2 usage, 3 records were skipped and --strict was given, 4 the store is
-in use by another run, 130 interrupted (what was stored is kept).
+in use by another run, 130 interrupted (what was stored is kept). A second
+interrupt (Ctrl-C, SIGTERM) stops a scan at once, even one waiting for input
+on a pipe: the committed checkpoints stay, and the next scan adds the rest.
 
 Inputs are parsed and classified on --workers goroutines (default: the number
 of CPUs) beside one store writer; the results do not depend on the number.
