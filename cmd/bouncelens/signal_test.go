@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -43,7 +44,17 @@ func TestSecondInterruptStopsAtOnce(t *testing.T) {
 	if _, err := pw.Write(content); err != nil { // and the pipe stays open
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond)
+	// Once the store is open, main's signal handling is in place.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(db, "MANIFEST")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the scan did not open its store in 10 s")
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
