@@ -3,8 +3,10 @@ package store
 import (
 	"bytes"
 	"cmp"
+	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -40,11 +42,11 @@ func TestSortedAddresses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var tab rcptTable
 			for _, a := range tt.addrs {
-				tab.get(a).addr = a
+				tab.get(a)
 			}
 			var got []string
-			for _, a := range tab.sorted() {
-				got = append(got, a.addr)
+			for _, i := range tab.sorted() {
+				got = append(got, string(tab.addrOf(i)))
 			}
 			want := slices.Sorted(slices.Values(tt.addrs))
 			want = slices.Compact(want)
@@ -80,5 +82,46 @@ func TestFprintCompare(t *testing.T) {
 		if got := a.compare(a); got != 0 {
 			t.Fatalf("%v.compare(itself) = %d", a, got)
 		}
+	}
+}
+
+// TestTableTexts: a cell's last text is its newest event's, also after
+// the arena drops replaced texts (compactTexts), and bytes counts what
+// the texts take.
+func TestTableTexts(t *testing.T) {
+	var tab rcptTable
+	recs := synth(20000, 47)
+	// Mostly in time order, as in a log: most events replace a text.
+	slices.SortFunc(recs[:15000], func(a, b Record) int { return a.Time.Compare(b.Time) })
+	want := map[string]string{}
+	newest := map[string]fprint{}
+	compacted := 0
+	for k := range recs {
+		r := &recs[k]
+		r.Text = fmt.Sprintf("%s %d %s", r.Text, k, strings.Repeat("x", k%200))
+		fp := fprint{ts: tsOf(r.Time), id: Fingerprint(&r.Event)}
+		stale := tab.stale
+		tab.apply(tab.get(r.Recipient), r, fp)
+		if tab.stale < stale {
+			compacted++
+		}
+		if n, ok := newest[r.Recipient]; !ok || later(fp.ts, fp.id, n.ts, n.id) {
+			newest[r.Recipient], want[r.Recipient] = fp, r.Text
+		}
+	}
+	if compacted == 0 {
+		t.Fatalf("the texts were never compacted (%d bytes, %d stale)", len(tab.texts), tab.stale)
+	}
+	live := 0
+	for i := range uint32(tab.len()) {
+		var a rcptAcc
+		tab.load(i, &a)
+		if a.lastText != want[a.addr] {
+			t.Fatalf("%s: last text %q, want %q", a.addr, a.lastText, want[a.addr])
+		}
+		live += len(a.lastText)
+	}
+	if len(tab.texts) != live+tab.stale || tab.bytes() < len(tab.texts) {
+		t.Errorf("texts: %d bytes, %d live + %d stale; bytes() = %d", len(tab.texts), live, tab.stale, tab.bytes())
 	}
 }

@@ -7,9 +7,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
+	"math"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/dgraph-io/badger/v4"
@@ -24,13 +23,20 @@ import (
 type WriterOptions struct {
 	CheckpointEvents     int // new events per checkpoint (default 4_000_000)
 	CheckpointRecipients int // distinct recipients per checkpoint, about (default 1_000_000)
-	SpillRecipients      int // distinct recipients held in memory before they go to a run file (default 65_536; see spill.go)
+	SpillRecipients      int // distinct recipients held in memory before they go to a run file (default: as many as take spillBytes; see spill.go)
 }
 
 const (
 	defaultCheckpointEvents     = 4_000_000
 	defaultCheckpointRecipients = 1_000_000
-	defaultSpillRecipients      = 64 << 10
+	defaultSpillRecipients      = math.MaxInt
+	// spillBytes is the memory of recipient accumulators (with their
+	// strings and refs) past which the Writer writes them to a run file:
+	// about 75k recipients of a 1 GB log (their last texts vary most).
+	// Keeping more costs more than it saves under the scan's memory
+	// limit, where the collector then runs more often (all 228k of
+	// that log: 103 MB, and 30% more CPU).
+	spillBytes = 32 << 20
 	// splitRcpts is the fewest recipients of a checkpoint without runs
 	// whose commit merges in two halves (runs always do): below, a
 	// second goroutine, lookup and batch cost more than they save.
@@ -73,26 +79,26 @@ type Writer struct {
 	done bool  // closed
 
 	// The checkpoint in progress; seq is 0 until the first new record.
-	seq       uint64
-	wb        *asyncBatch
-	newEvents int
-	pending   int            // records encoded, not yet in a block
-	idleCheck int            // newEvents at the last writeIdleParts check
-	counts    map[string]int // count key bytes -> index in countN
-	countN    []uint64       // new events per count key
-	ckey      []byte         // scratch count key
-	rcpts     rcptTable
-	runs      []*runFile        // recipients spilled in this checkpoint, oldest first
-	pivot     string            // address that splits the runs for the commit (first run's median)
-	splitMin  int               // fewest table recipients for a split commit without runs (tests lower it)
-	spilled   int               // distinct recipients (per run) in runs
-	spills    int               // runs written over the Writer's life
-	interned  map[string]string // short strings shared by many recipients
-	touched   []*hourState      // hours with new events in this checkpoint
-	last      *hourState        // hour of the previous record
-	fps       []fprint          // scratch of Add
-	fpsort    []fprint          // scratch of writeFprints
-	fpbuf     []byte            // scratch of writeFprints
+	seq        uint64
+	wb         *asyncBatch
+	newEvents  int
+	pending    int            // records encoded, not yet in a block
+	idleCheck  int            // newEvents at the last writeIdleParts check
+	counts     map[string]int // count key bytes -> index in countN
+	countN     []uint64       // new events per count key
+	ckey       []byte         // scratch count key
+	rcpts      rcptTable
+	runs       []*runFile   // recipients spilled in this checkpoint, oldest first
+	pivot      string       // address that splits the runs for the commit (first run's median)
+	splitMin   int          // fewest table recipients for a split commit without runs (tests lower it)
+	spillBytes int          // rcptTable.bytes past which the table is spilled (tests lower it)
+	spilled    int          // distinct recipients (per run) in runs
+	spills     int          // runs written over the Writer's life
+	touched    []*hourState // hours with new events in this checkpoint
+	last       *hourState   // hour of the previous record
+	fps        []fprint     // scratch of Add
+	fpsort     []fprint     // scratch of writeFprints
+	fpbuf      []byte       // scratch of writeFprints
 
 	// Block parts are sorted, compressed and written on a goroutine of
 	// their own (started by the first part): writePart hands them over
@@ -217,7 +223,7 @@ func (db *DB) NewWriter(opts WriterOptions) *Writer {
 		opts.SpillRecipients = defaultSpillRecipients
 	}
 	db.wmu.Lock()
-	w := &Writer{db: db, opts: opts, splitMin: splitRcpts}
+	w := &Writer{db: db, opts: opts, splitMin: splitRcpts, spillBytes: spillBytes}
 	if db.ro {
 		w.err = fmt.Errorf("store %s is open read-only", db.dir)
 		return w
@@ -242,9 +248,6 @@ func (w *Writer) reset() {
 	w.rcpts.reset()
 	w.closeRuns()
 	w.spilled = 0
-	if len(w.interned) > 4096 {
-		w.interned = nil
-	}
 	w.touched = w.touched[:0]
 }
 
@@ -320,7 +323,7 @@ func (w *Writer) Add(ctx context.Context, recs []Record) (IngestStats, error) {
 		if err := w.addNew(hs, rec, fp); err != nil {
 			return st, fmt.Errorf("storing events: %w", w.fail(err))
 		}
-		if w.rcpts.len() >= w.opts.SpillRecipients && w.spilled+w.rcpts.len() < w.opts.CheckpointRecipients {
+		if (w.rcpts.len() >= w.opts.SpillRecipients || w.rcpts.bytes() >= w.spillBytes) && w.spilled+w.rcpts.len() < w.opts.CheckpointRecipients {
 			if err := w.spill(); err != nil {
 				return st, fmt.Errorf("storing events: %w", w.fail(err))
 			}
@@ -594,9 +597,9 @@ func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint) error {
 	if rec.Recipient != "" {
 		// Events without a recipient (messages received, warnings) are
 		// counted and kept, but have no recipient state.
-		acc := w.rcpts.get(keyString(rec.Recipient, maxAddress))
-		w.apply(acc, rec, fp)
-		w.rcpts.addRef(acc, partRef{hour: hs.hour, part: hs.part}) // the part rec goes into
+		i := w.rcpts.get(keyString(rec.Recipient, maxAddress))
+		w.rcpts.apply(i, rec, fp)
+		w.rcpts.addRef(i, partRef{hour: hs.hour, part: hs.part}) // the part rec goes into
 	}
 	if !hs.touched {
 		hs.touched = true
@@ -982,7 +985,7 @@ func (w *Writer) writeRcpts() error {
 	}
 	pivot := w.pivot
 	if pivot == "" && len(accs) > 0 && len(accs) >= w.splitMin {
-		pivot = accs[len(accs)/2].addr
+		pivot = string(w.rcpts.addrOf(accs[len(accs)/2]))
 	}
 	if pivot == "" {
 		runs, err := w.cursors(func(r *runFile) (int64, int64) { return 0, r.size })
@@ -991,7 +994,7 @@ func (w *Writer) writeRcpts() error {
 		}
 		return w.mergeRcpts(runs, accs, grouped, start, w.wb)
 	}
-	k, _ := slices.BinarySearchFunc(accs, pivot, func(a *rcptAcc, p string) int { return strings.Compare(a.addr, p) })
+	k, _ := slices.BinarySearchFunc(accs, []byte(pivot), func(i uint32, p []byte) int { return bytes.Compare(w.rcpts.addrOf(i), p) })
 	lo, err := w.cursors(func(r *runFile) (int64, int64) { return 0, r.split })
 	if err != nil {
 		return err
@@ -1025,9 +1028,10 @@ func (w *Writer) cursors(section func(*runFile) (from, to int64)) ([]*runCursor,
 }
 
 // mergeRcpts writes, through wb, the states of the addresses of runs and
-// accs (sorted, all in one address range), merged with what is stored.
-// accs' refs are grouped[start[a.index]:start[a.index+1]].
-func (w *Writer) mergeRcpts(runs []*runCursor, accs []*rcptAcc, grouped []partRef, start []uint32, wb *asyncBatch) error {
+// of the table's cells accs (sorted, all in one address range), merged
+// with what is stored. The refs of the cell at index i are
+// grouped[start[i]:start[i+1]].
+func (w *Writer) mergeRcpts(runs []*runCursor, accs []uint32, grouped []partRef, start []uint32, wb *asyncBatch) error {
 	var (
 		buf     []byte
 		refs    []blockRef
@@ -1035,7 +1039,11 @@ func (w *Writer) mergeRcpts(runs []*runCursor, accs []*rcptAcc, grouped []partRe
 		mrefs   []partRef
 		matched []*runCursor
 		pending = accs
+		head    rcptAcc // of pending[0]
 	)
+	if len(pending) > 0 {
+		w.rcpts.load(pending[0], &head)
+	}
 	err := w.db.viewSorted(kindRcpt, func(look *sortedLookup) error {
 		for {
 			// The least address of the table and the runs' heads; its
@@ -1048,8 +1056,8 @@ func (w *Writer) mergeRcpts(runs []*runCursor, accs []*rcptAcc, grouped []partRe
 					addr, have = r.head.addr, true
 				}
 			}
-			if len(pending) > 0 && (!have || pending[0].addr < addr) {
-				addr, have = pending[0].addr, true
+			if len(pending) > 0 && (!have || head.addr < addr) {
+				addr, have = head.addr, true
 			}
 			if !have {
 				return nil
@@ -1081,10 +1089,9 @@ func (w *Writer) mergeRcpts(runs []*runCursor, accs []*rcptAcc, grouped []partRe
 					matched = append(matched, r)
 				}
 			}
-			if len(pending) > 0 && pending[0].addr == addr {
-				a := pending[0]
-				pending = pending[1:]
-				add(a, grouped[start[a.index]:start[a.index+1]])
+			tableHead := len(pending) > 0 && head.addr == addr
+			if tableHead {
+				add(&head, grouped[start[pending[0]]:start[pending[0]+1]])
 			}
 			refs = refs[:0]
 			for _, r := range prefs {
@@ -1117,6 +1124,11 @@ func (w *Writer) mergeRcpts(runs []*runCursor, accs []*rcptAcc, grouped []partRe
 			for _, r := range matched {
 				if err := r.next(); err != nil {
 					return err
+				}
+			}
+			if tableHead {
+				if pending = pending[1:]; len(pending) > 0 {
+					w.rcpts.load(pending[0], &head)
 				}
 			}
 		}
@@ -1216,19 +1228,17 @@ func (w *Writer) Close() error {
 }
 
 // rcptAcc is what one checkpoint adds to a recipient: the rcptState fields
-// in a compact form, merged into the stored state at commit.
+// in a compact form, merged into the stored state at commit. The table
+// holds accumulators as pointer-free cells (rcpttable.go); rcptAcc is
+// one loaded from the table or read from a run, with its strings.
 type rcptAcc struct {
-	// Hot fields first: one cache line for most events.
 	events     uint64
 	firstTS    uint64
 	lastTS     uint64
-	lastRef    partRef // newest ref, to skip consecutive repeats
-	hasRef     bool
 	lastStatus parser.Status
 	lastReason classify.Reason
 	lastClass  classify.Class
-	index      uint32    // in rcptTable
-	h2         uint64    // second half of the address hash (rcptTable)
+	index      uint32    // in rcptTable (for its refs)
 	by         [8]uint32 // per status; statuses past 7 go to byMore
 	lastID     [16]byte
 	lastCode   int32
@@ -1317,65 +1327,6 @@ func (a *rcptAcc) encodeSeen(e *enc) {
 	e.u8(uint8(a.lastClass))
 	e.u8(uint8(a.lastAction))
 	e.str(a.lastText)
-}
-
-// intern returns a shared copy of a short string that many recipients
-// have (enhanced codes).
-func (w *Writer) intern(s string) string {
-	if v, ok := w.interned[s]; ok {
-		return v
-	}
-	if w.interned == nil {
-		w.interned = make(map[string]string)
-	}
-	v := strings.Clone(s)
-	w.interned[v] = v
-	return v
-}
-
-// apply is rcptState.apply for the accumulator. Strings it keeps are
-// copied: they must not pin the caller's buffers.
-func (w *Writer) apply(a *rcptAcc, rec *Record, fp fprint) {
-	first := a.events == 0
-	a.events++
-	if st := rec.Status; int(st) < len(a.by) && a.by[st] < 1<<32-1 {
-		a.by[st]++
-	} else {
-		if a.byMore == nil {
-			a.byMore = make(map[parser.Status]uint64)
-		}
-		a.byMore[st]++
-	}
-	ts, id := fp.ts, fp.id
-	if ts != 0 && (a.firstTS == 0 || ts < a.firstTS) {
-		a.firstTS = ts
-	}
-	if first || later(ts, id, a.lastTS, a.lastID) {
-		a.lastTS, a.lastID = ts, id
-		code, enh := rec.Reply()
-		a.lastStatus = rec.Status
-		a.lastCode = int32(min(max(code, -1<<31), 1<<31-1))
-		a.lastEnh = w.intern(enh)
-		a.lastReason = rec.Result.Reason
-		a.lastClass = rec.Result.Class
-		a.lastAction = rec.Result.Action
-		if rec.Text != a.lastText { // retries often repeat their text
-			a.lastText = strings.Clone(rec.Text)
-		}
-	}
-	fwd := rec.Forward
-	if fwd == "" {
-		fwd = rec.Result.Forward
-	}
-	if fwd != "" && (a.fwd == nil || later(ts, id, a.fwd.ts, a.fwd.id)) {
-		if a.fwd == nil {
-			a.fwd = new(forward)
-		}
-		if fwd != a.fwd.addr {
-			a.fwd.addr = strings.Clone(fwd)
-		}
-		a.fwd.ts, a.fwd.id = ts, id
-	}
 }
 
 // mergeInto adds a (and its refs, oldest first) to s; the result is what
@@ -1551,190 +1502,4 @@ func (db *DB) recoverBlocks(cs *commitState) error {
 	}
 	cs.aborted = aborted
 	return nil
-}
-
-// rcptTable maps addresses to the accumulators of a checkpoint: an
-// open-addressing table of 128-bit address hashes (two seeded maphashes: a
-// collision is astronomically unlikely, so the address is not compared)
-// pointing into slabs of accumulators: one cache miss for the table, no
-// per-recipient allocation. The block refs of all recipients are kept in
-// one slice.
-type rcptTable struct {
-	seed  [2]maphash.Seed
-	slots []rcptSlot // len a power of two, at most half full
-	slabs [][]rcptAcc
-	n     int
-	refs  []accRef // in the order added
-}
-
-// rcptSlot is the first half of an address hash and the index+1 of its
-// accumulator (0: empty).
-type rcptSlot struct {
-	h   uint64
-	idx uint32
-}
-
-// accRef is a block ref (of the checkpoint in progress) of the
-// accumulator at index acc.
-type accRef struct {
-	hour uint32
-	part uint16
-	acc  uint32
-}
-
-const slabSize = 4096
-
-func (t *rcptTable) len() int { return t.n }
-
-// reset empties t, keeping its slabs and slots for reuse. The
-// accumulators it used are zeroed (get takes them as they are), which
-// also lets go of their strings.
-func (t *rcptTable) reset() {
-	clear(t.slots)
-	for i, n := 0, t.n; n > 0; i, n = i+1, n-slabSize {
-		clear(t.slabs[i][:min(n, slabSize)])
-	}
-	t.n = 0
-	t.refs = t.refs[:0]
-}
-
-func (t *rcptTable) at(i uint32) *rcptAcc { return &t.slabs[i/slabSize][i%slabSize] }
-
-// get returns the accumulator of addr, adding one if needed.
-func (t *rcptTable) get(addr string) *rcptAcc {
-	if t.slots == nil {
-		t.seed = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
-		t.slots = make([]rcptSlot, 1<<12)
-	}
-	h1, h2 := maphash.String(t.seed[0], addr), maphash.String(t.seed[1], addr)
-	mask := uint64(len(t.slots) - 1)
-	i := h1 & mask
-	for ; t.slots[i].idx != 0; i = (i + 1) & mask {
-		if t.slots[i].h == h1 {
-			if a := t.at(t.slots[i].idx - 1); a.h2 == h2 {
-				return a
-			}
-		}
-	}
-	if t.n%slabSize == 0 && t.n/slabSize == len(t.slabs) {
-		t.slabs = append(t.slabs, make([]rcptAcc, slabSize))
-	}
-	j := uint32(t.n)
-	t.n++
-	t.slots[i] = rcptSlot{h: h1, idx: j + 1}
-	a := t.at(j) // zero: new, or zeroed by reset
-	a.addr = strings.Clone(addr)
-	a.index = j
-	a.h2 = h2
-	if 2*t.n > len(t.slots) {
-		t.grow()
-	}
-	return a
-}
-
-func (t *rcptTable) grow() {
-	old := t.slots
-	t.slots = make([]rcptSlot, 2*len(old))
-	mask := uint64(len(t.slots) - 1)
-	for _, s := range old {
-		if s.idx == 0 {
-			continue
-		}
-		i := s.h & mask
-		for t.slots[i].idx != 0 {
-			i = (i + 1) & mask
-		}
-		t.slots[i] = s
-	}
-}
-
-// addRef records that a's address has an event in block ref.
-func (t *rcptTable) addRef(a *rcptAcc, ref partRef) {
-	if a.hasRef && a.lastRef == ref {
-		return
-	}
-	t.refs = append(t.refs, accRef{hour: ref.hour, part: ref.part, acc: a.index})
-	a.hasRef = true
-	a.lastRef = ref
-}
-
-// groupRefs returns all refs grouped by accumulator (a counting sort,
-// stable: oldest first) and where each accumulator's group starts: the
-// refs of the accumulator at index i are refs[start[i]:start[i+1]]. The
-// result is a third of the size of the block refs it stands for: on a
-// large checkpoint the commit's peak of memory.
-func (t *rcptTable) groupRefs() (refs []partRef, start []uint32) {
-	start = make([]uint32, t.n+1)
-	for _, r := range t.refs {
-		start[r.acc+1]++
-	}
-	for i := 1; i <= t.n; i++ {
-		start[i] += start[i-1]
-	}
-	pos := slices.Clone(start[:t.n])
-	refs = make([]partRef, len(t.refs))
-	for _, r := range t.refs {
-		refs[pos[r.acc]] = partRef{hour: r.hour, part: r.part}
-		pos[r.acc]++
-	}
-	return refs, start
-}
-
-// sorted returns the accumulators by address. It sorts on the first 8
-// bytes of each address held beside the pointer, and compares whole
-// addresses only on a tie: most comparisons touch no accumulator.
-func (t *rcptTable) sorted() []*rcptAcc {
-	type ent struct {
-		prefix uint64
-		a      *rcptAcc
-	}
-	es := make([]ent, t.n)
-	for i := range es {
-		a := t.at(uint32(i))
-		var p [8]byte
-		copy(p[:], a.addr) // zero padding sorts a prefix first, as Compare does
-		es[i] = ent{binary.BigEndian.Uint64(p[:]), a}
-	}
-	// A radix sort of the prefixes, a byte at a time from the last (a
-	// spill sorts 64k addresses: this is 4 times as fast as comparing
-	// them), then addresses with the same prefix by comparison.
-	var counts [8][256]int
-	for _, e := range es {
-		for b := range 8 {
-			counts[b][byte(e.prefix>>(8*b))]++
-		}
-	}
-	tmp := make([]ent, len(es))
-	for b := range 8 {
-		c := &counts[b]
-		if len(es) == 0 || c[byte(es[0].prefix>>(8*b))] == len(es) {
-			continue // all the same byte
-		}
-		sum := 0
-		for i, n := range c {
-			c[i] = sum
-			sum += n
-		}
-		for _, e := range es {
-			d := byte(e.prefix >> (8 * b))
-			tmp[c[d]] = e
-			c[d]++
-		}
-		es, tmp = tmp, es
-	}
-	for i := 0; i < len(es); {
-		j := i + 1
-		for j < len(es) && es[j].prefix == es[i].prefix {
-			j++
-		}
-		if j-i > 1 {
-			slices.SortFunc(es[i:j], func(x, y ent) int { return strings.Compare(x.a.addr, y.a.addr) })
-		}
-		i = j
-	}
-	out := make([]*rcptAcc, t.n)
-	for i := range es {
-		out[i] = es[i].a
-	}
-	return out
 }

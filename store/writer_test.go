@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"reflect"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -700,21 +701,22 @@ func TestAbortedCheckpointStaysInvisible(t *testing.T) {
 }
 
 func TestEncodeNew(t *testing.T) {
-	w := &Writer{}
 	var tab rcptTable
 	recs := synth(2000, 29)
 	recs[3].Status = 200 // a status past the array
 	recs[3].Recipient = recs[0].Recipient
 	for i := range recs {
 		r := &recs[i]
-		a := tab.get(r.Recipient)
-		w.apply(a, r, fprint{ts: tsOf(r.Time), id: Fingerprint(&r.Event)})
-		tab.addRef(a, partRef{hour: uint32(i / 300), part: uint16(i % 3)})
+		j := tab.get(r.Recipient)
+		tab.apply(j, r, fprint{ts: tsOf(r.Time), id: Fingerprint(&r.Event)})
+		tab.addRef(j, partRef{hour: uint32(i / 300), part: uint16(i % 3)})
 	}
 	grouped, start := tab.groupRefs()
-	for _, a := range tab.sorted() {
+	for _, i := range tab.sorted() {
+		var a rcptAcc
+		tab.load(i, &a)
 		var rs []blockRef
-		for _, r := range grouped[start[a.index]:start[a.index+1]] {
+		for _, r := range grouped[start[i]:start[i+1]] {
 			rs = append(rs, blockRef{hour: r.hour, seq: 7, part: r.part})
 		}
 		s := rcptState{r: Recipient{Address: a.addr}}
@@ -788,6 +790,38 @@ func TestSpillManyRefs(t *testing.T) {
 			sameSnapshot(t, snap(t, db), want)
 		})
 	}
+}
+
+// TestSpillOnBytes: with long texts, the table is spilled when its
+// accumulators take spillBytes, well before SpillRecipients of them, and
+// never holds more than that after an Add; the store is the same as
+// without spills.
+func TestSpillOnBytes(t *testing.T) {
+	recs := synth(3000, 53)
+	for i := range recs {
+		recs[i].Text = fmt.Sprintf("550 5.1.1 %d %s", i, strings.Repeat("long text ", 200))
+	}
+	plain, _ := openT(t)
+	ingest(t, plain, recs)
+	db, _ := openT(t)
+	w := db.NewWriter(WriterOptions{})
+	defer w.Close()
+	w.spillBytes = 256 << 10 // about 100 texts of 2 KB
+	for lo := 0; lo < len(recs); lo += 100 {
+		if _, err := w.Add(context.Background(), recs[lo:lo+100]); err != nil {
+			t.Fatal(err)
+		}
+		if b := w.rcpts.bytes(); b >= w.spillBytes {
+			t.Fatalf("after %d records the table takes %d bytes, past %d", lo+100, b, w.spillBytes)
+		}
+	}
+	if w.spills < 10 {
+		t.Fatalf("%d spills of 3000 records with 2 KB texts into 256 KB", w.spills)
+	}
+	if err := w.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sameSnapshot(t, snap(t, db), snap(t, plain))
 }
 
 // TestIdleHourParts: in time order, an hour's last part, short of
