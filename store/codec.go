@@ -223,6 +223,12 @@ func (e *enc) id(v [16]byte)          { e.b = append(e.b, v[:]...) }
 func (e *enc) int(v int)              { e.svar(int64(v)) }
 func (e *enc) status(s parser.Status) { e.u8(uint8(s)) }
 
+// bytes is str for a byte slice.
+func (e *enc) bytes(s []byte) {
+	e.uvar(uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+
 func (e *enc) str(s string) {
 	if len(s) < 0x80 { // the one-byte uvarint, inline
 		e.b = append(e.b, byte(len(s)))

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -123,5 +124,49 @@ func TestTableTexts(t *testing.T) {
 	}
 	if len(tab.texts) != live+tab.stale || tab.bytes() < len(tab.texts) {
 		t.Errorf("texts: %d bytes, %d live + %d stale; bytes() = %d", len(tab.texts), live, tab.stale, tab.bytes())
+	}
+}
+
+// TestRunRoundTrip: what a spill writes of a cell (rcptTable.encodeRun)
+// reads back (decodeRun) as the accumulator load gives, with statuses
+// past the cell's counts, forwards and refs.
+func TestRunRoundTrip(t *testing.T) {
+	var tab rcptTable
+	recs := synth(3000, 59)
+	for k := range recs {
+		r := &recs[k]
+		switch k % 97 {
+		case 3:
+			r.Status = 200 // past the cell's counts
+		case 5:
+			r.Forward = fmt.Sprintf("moved%d@new.example", k)
+		}
+		i := tab.get(r.Recipient)
+		tab.apply(i, r, fprint{ts: tsOf(r.Time), id: Fingerprint(&r.Event)})
+		tab.addRef(i, partRef{hour: uint32(k / 100), part: uint16(k % 7)})
+	}
+	grouped, start := tab.groupRefs()
+	more, fwds := 0, 0
+	for i := range uint32(tab.len()) {
+		var want, got rcptAcc
+		tab.load(i, &want)
+		refs := grouped[start[i]:start[i+1]]
+		gotRefs, err := got.decodeRun(tab.encodeRun(nil, i, refs), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", want.addr, err)
+		}
+		got.index = i
+		if !reflect.DeepEqual(got, want) || !slices.Equal(gotRefs, refs) {
+			t.Fatalf("%s: read back\n%+v %v\nwant\n%+v %v", want.addr, got, gotRefs, want, refs)
+		}
+		if want.byMore != nil {
+			more++
+		}
+		if want.fwd != nil {
+			fwds++
+		}
+	}
+	if more == 0 || fwds == 0 {
+		t.Fatalf("%d accumulators with more statuses, %d with forwards: none tested", more, fwds)
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -101,13 +102,12 @@ func (w *Writer) spill() error {
 	bw := bufio.NewWriterSize(f, 256<<10)
 	var b []byte
 	var hdr [binary.MaxVarintLen64]byte
-	var a rcptAcc
+	pivot := []byte(w.pivot)
 	for _, i := range accs {
-		w.rcpts.load(i, &a)
-		if run.split < 0 && a.addr >= w.pivot {
+		if run.split < 0 && bytes.Compare(w.rcpts.addrOf(i), pivot) >= 0 {
 			run.split = run.size
 		}
-		b = a.encodeRun(b[:0], grouped[start[i]:start[i+1]])
+		b = w.rcpts.encodeRun(b[:0], i, grouped[start[i]:start[i+1]])
 		h := hdr[:binary.PutUvarint(hdr[:], uint64(len(b)))]
 		bw.Write(h)
 		bw.Write(b)
@@ -159,28 +159,53 @@ func (r *runCursor) next() error {
 	return nil
 }
 
-// encodeRun appends a and its refs (of the checkpoint in progress) to b,
-// for a run file.
-func (a *rcptAcc) encodeRun(b []byte, refs []partRef) []byte {
+// encodeRun appends the accumulator of the cell at index i and its refs
+// (of the checkpoint in progress) to b, for a run file.
+func (t *rcptTable) encodeRun(b []byte, i uint32, refs []partRef) []byte {
+	c := t.cell(i)
 	e := enc{b}
-	e.str(a.addr)
-	e.uvar(a.events)
-	for _, n := range a.by {
+	e.bytes(t.addrOf(i))
+	e.uvar(c.events)
+	for _, n := range c.by {
 		e.uvar(uint64(n))
 	}
-	e.uvar(uint64(len(a.byMore)))
-	for st, n := range a.byMore {
-		e.u8(uint8(st))
-		e.uvar(n)
+	if !c.hasMore {
+		e.uvar(0)
+	} else {
+		var more []moreKey
+		for st := range 256 {
+			if _, ok := t.more[moreKey{i, parser.Status(st)}]; ok {
+				more = append(more, moreKey{i, parser.Status(st)})
+			}
+		}
+		e.uvar(uint64(len(more)))
+		for _, k := range more {
+			e.u8(uint8(k.st))
+			e.uvar(t.more[k])
+		}
 	}
-	a.encodeSeen(&e)
-	if a.fwd == nil {
+	// What rcptAcc.encodeSeen writes, in its order.
+	e.u64(c.firstTS)
+	e.u64(c.lastTS)
+	e.id(c.lastID)
+	e.status(c.lastStatus)
+	e.int(int(c.lastCode))
+	if c.enh == 0 {
+		e.str("")
+	} else {
+		e.str(t.enhs[c.enh-1])
+	}
+	e.u8(uint8(c.lastReason))
+	e.u8(uint8(c.lastClass))
+	e.u8(uint8(c.lastAction))
+	e.bytes(t.textOf(c))
+	if f := t.fwds[i]; !c.hasFwd || f == nil {
 		e.u8(0)
 	} else {
 		e.u8(1)
-		e.str(a.fwd.addr)
-		e.u64(a.fwd.ts)
-		e.id(a.fwd.id)
+		e.str(f.addr)
+		e.u64(f.ts)
+		e.id(f.id)
 	}
 	e.uvar(uint64(len(refs)))
 	for _, r := range refs {
