@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
@@ -219,4 +220,22 @@ func dirSize(tb testing.TB, dir string) int64 {
 		tb.Fatal(err)
 	}
 	return n
+}
+
+// BenchmarkSortedAddresses sorts 75k addresses of the shape of a mail
+// log's (first.last, a number, a few domains): many share their first 8
+// bytes, as a spill's do (rcptTable.sorted).
+func BenchmarkSortedAddresses(b *testing.B) {
+	first := []string{"michael", "jennifer", "christopher", "kathleen", "robert", "patricia", "elizabeth", "william"}
+	last := []string{"johnson", "williams", "anderson", "thompson", "martinez", "robinson"}
+	domains := []string{"gmail.example.net", "outlook.example.net", "icloud.example.net", "corp.example.com"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	var tab rcptTable
+	for tab.len() < 75_000 {
+		tab.get(fmt.Sprintf("%s.%s%d@%s", first[rng.IntN(len(first))], last[rng.IntN(len(last))], rng.IntN(3000), domains[rng.IntN(len(domains))]))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		tab.sorted()
+	}
 }

@@ -35,9 +35,17 @@ func TestSortedAddresses(t *testing.T) {
 		{"one", []string{"a@x"}},
 		{"prefixes of each other", []string{"ab", "a", "a\x00", "a\x00\x00", "", "postmaster@b", "postmaster@a", "postmast", "postmaste"}},
 		{"same first 8 bytes", []string{"info@example.org", "info@example.com", "info@exa", "info@exampl", "info@example.net"}},
+		{"same first 16 bytes", []string{"michael.johnson.1@b.example", "michael.johnson.1@a.example", "michael.johnson.", "michael.johnson.1", "michael.johnson.\x00", "michael.johnson.2@a", "michael.johnsom.9"}},
 		{"high and zero bytes", []string{"\xff", "\xfe\xff", "z", "\x00z", "\x00", "jörg@x", "jorg@x", "\xff\xff\xff\xff\xff\xff\xff\xff\x00"}},
 		{"random, small alphabet", random(5000, "ab\x00\xff")},
 		{"random addresses", random(20000, "abcdefghijklmnopqrstuvwxyz0123456789.@-")},
+		{"random, a long common start", func() []string {
+			out := random(5000, "ab.@")
+			for i := range out {
+				out[i] = "customer.service" + out[i]
+			}
+			return out
+		}()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

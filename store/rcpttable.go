@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"hash/maphash"
 	"math"
@@ -351,18 +352,20 @@ func (t *rcptTable) groupRefs() (refs []partRef, start []uint32) {
 }
 
 // sorted returns the indexes of the cells by address. It sorts on the
-// first 8 bytes of each address held beside the index, and compares
-// whole addresses only on a tie: most comparisons touch no cell.
+// first 8 bytes of each address held beside the index, then addresses
+// with the same first 8 bytes on their next 8, also held there, and
+// compares whole addresses only on a tie of both: most comparisons touch
+// no cell.
 func (t *rcptTable) sorted() []uint32 {
 	type ent struct {
-		prefix uint64
-		i      uint32
+		prefix, next uint64
+		i            uint32
 	}
 	es := make([]ent, t.n)
 	for i := range es {
-		var p [8]byte
+		var p [16]byte
 		copy(p[:], t.addrOf(uint32(i))) // zero padding sorts a prefix first, as Compare does
-		es[i] = ent{binary.BigEndian.Uint64(p[:]), uint32(i)}
+		es[i] = ent{binary.BigEndian.Uint64(p[:8]), binary.BigEndian.Uint64(p[8:]), uint32(i)}
 	}
 	// A radix sort of the prefixes, a byte at a time from the last (a
 	// spill sorts 64k addresses: this is 4 times as fast as comparing
@@ -397,7 +400,12 @@ func (t *rcptTable) sorted() []uint32 {
 			j++
 		}
 		if j-i > 1 {
-			slices.SortFunc(es[i:j], func(x, y ent) int { return bytes.Compare(t.addrOf(x.i), t.addrOf(y.i)) })
+			slices.SortFunc(es[i:j], func(x, y ent) int {
+				if x.next != y.next {
+					return cmp.Compare(x.next, y.next)
+				}
+				return bytes.Compare(t.addrOf(x.i), t.addrOf(y.i))
+			})
 		}
 		i = j
 	}
