@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/zeebo/xxh3"
+
 	"bouncelens/parser"
 )
 
@@ -13,16 +15,38 @@ import (
 // every event key, which needs a schema bump.
 const fingerprintTag = "bouncelens event v1\x00"
 
-// Fingerprint returns the stable id of an event: the first 16 bytes of a
-// SHA-256 over what survives log rotation and re-runs (the time to the
-// nanosecond, queue id, Message-ID, recipient, status, reply code,
-// enhanced code and text), never the source name or line. The same
+// Fingerprint returns the stable id of an event in stores of schema 3 and
+// later: a 128-bit XXH3 over what survives log rotation and re-runs (the
+// time to the nanosecond, queue id, Message-ID, recipient, status, reply
+// code, enhanced code and text), never the source name or line. The same
 // delivery read from maillog and from maillog.1.gz has the same
 // fingerprint; the classification is not hashed either, so re-ingesting
 // after a classifier change does not duplicate events.
+//
+// XXH3 is not a cryptographic hash: ids only tell events of one store
+// apart, and for a crafted event to take the place of another one (then
+// counted once) its author would have to know that event's time to the
+// nanosecond, queue id, Message-ID and recipient in advance. It is ten
+// times as fast as SHA-256 on events (17 vs 171 ns), which was 7% of a
+// scan's CPU.
 func Fingerprint(ev *parser.Event) [16]byte {
 	var buf [512]byte
-	b := append(buf[:0], fingerprintTag...)
+	return xxh3.Hash128(appendIdentity(buf[:0], ev)).Bytes()
+}
+
+// fingerprintSHA256 is the id of events in stores of schema 2 (created
+// before schema 3; they keep it, as the ids of stored events cannot be
+// computed again without reading every event): the first 16 bytes of a
+// SHA-256 over what Fingerprint hashes.
+func fingerprintSHA256(ev *parser.Event) [16]byte {
+	var buf [512]byte
+	sum := sha256.Sum256(appendIdentity(buf[:0], ev))
+	return [16]byte(sum[:16])
+}
+
+// appendIdentity appends what identifies ev to b: what ids are hashes of.
+func appendIdentity(b []byte, ev *parser.Event) []byte {
+	b = append(b, fingerprintTag...)
 	b = binary.BigEndian.AppendUint64(b, tsOf(ev.Time))
 	for _, s := range [...]string{ev.QueueID, ev.MessageID, ev.Recipient} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
@@ -34,10 +58,7 @@ func Fingerprint(ev *parser.Event) [16]byte {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	sum := sha256.Sum256(b)
-	var id [16]byte
-	copy(id[:], sum[:])
-	return id
+	return b
 }
 
 // Ingest stores recs and updates the counts and recipient records they

@@ -12,7 +12,8 @@ import (
 	"bouncelens/parser"
 )
 
-// Key layout (schema 2). Byte 0 is the kind. Integers are big-endian, so
+// Key layout (schemas 2 and 3: they differ only in how event ids are
+// computed, idKind). Byte 0 is the kind. Integers are big-endian, so
 // byte order is numeric order and a prefix scan is a range. A
 // variable-length string comes last, or is followed by 0x00 (addresses and
 // domains never contain it; a stray 0x00 is dropped before a string goes

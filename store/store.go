@@ -22,31 +22,52 @@ import (
 
 // schemaVersion is the layout of keys.go and codec.go. Bump it on any
 // incompatible change; Open refuses stores with a newer version, and
-// migrates (read-write) or refuses (read-only) older ones.
-const schemaVersion = 2
+// migrates (read-write) or refuses (read-only) older ones, but for
+// schema 2, which differs from 3 only by its event ids (idSHA256) and is
+// kept as it is.
+const schemaVersion = 3
 
 // Record is a classified event: what Ingest stores and Events returns.
 type Record struct {
 	parser.Event
 	Result classify.Result
 
-	// Set by Prepare: the record's (ts, Fingerprint) and its encoding.
+	// Set by Prepare: the record's (ts, id) and its encoding, and which
+	// ids the fingerprint is.
 	fp       fprint
 	enc      []byte
-	prepared bool
+	prepared idKind
 }
 
-// Prepare computes, for each record, what a Writer needs of it that
-// depends on the record alone (the fingerprint that identifies it, and its
-// encoding), so that a caller with several goroutines can do that work off
-// the goroutine that calls Writer.Add. Add computes it for records not
+// idKind is which function gives a store's event ids.
+type idKind uint8
+
+const (
+	idNone   idKind = iota // a Record not prepared
+	idXXH3                 // Fingerprint: stores of schema 3
+	idSHA256               // fingerprintSHA256: stores of schema 2
+)
+
+// of returns the id of ev.
+func (k idKind) of(ev *parser.Event) [16]byte {
+	if k == idSHA256 {
+		return fingerprintSHA256(ev)
+	}
+	return Fingerprint(ev)
+}
+
+// Prepare computes, for each record, what a Writer of db needs of it that
+// depends on the record alone (the id of the event, and its encoding), so
+// that a caller with several goroutines can do that work off the
+// goroutine that calls Writer.Add. Add computes it for records not
 // prepared. A record changed after Prepare must be prepared again.
-func Prepare(recs []Record) {
+// Prepare is safe for concurrent use.
+func (db *DB) Prepare(recs []Record) {
 	for i := range recs {
 		r := &recs[i]
-		r.fp = fprint{ts: tsOf(r.Time), id: Fingerprint(&r.Event)}
+		r.fp = fprint{ts: tsOf(r.Time), id: db.ids.of(&r.Event)}
 		r.enc = encodeRecord(r.enc[:0], r)
-		r.prepared = true
+		r.prepared = db.ids
 	}
 }
 
@@ -111,7 +132,8 @@ type DB struct {
 	hours map[uint32]*hourState // dedup sets cached across Writers (under wmu)
 	tick  uint64                // LRU clock of hours (under wmu)
 
-	liveIDs int // maxLiveIDs if 0 (tests set less)
+	liveIDs int    // maxLiveIDs if 0 (tests set less)
+	ids     idKind // the function of the store's event ids (checkSchema)
 }
 
 // DefaultDir returns the store directory to use when none is given:
@@ -323,16 +345,20 @@ func (db *DB) checkSchema(readOnly bool) error {
 			return nil
 		})
 	})
+	db.ids = idXXH3
+	if found && have == 2 {
+		db.ids = idSHA256
+	}
 	switch {
 	case err != nil:
 		return fmt.Errorf("reading schema version: %w", err)
 	case found && have > schemaVersion:
 		return fmt.Errorf("%w (schema version %d; this one knows up to %d)", ErrNewerSchema, have, schemaVersion)
-	case found && have < schemaVersion && readOnly:
+	case found && have < 2 && readOnly:
 		return fmt.Errorf("%w (schema %d): run `bouncelens scan` once to upgrade it", ErrOlderSchema, have)
 	case readOnly:
 		return nil
-	case found && have < schemaVersion:
+	case found && have < 2:
 		if err := db.migrateV1(); err != nil {
 			return fmt.Errorf("upgrading from schema %d: %w", have, err)
 		}
@@ -358,10 +384,10 @@ func (db *DB) checkSchema(readOnly bool) error {
 
 // migrateV1 rebuilds a schema 1 store: it drops the derived keys (counts,
 // recipients, history; and whatever a crashed migration wrote), streams
-// the schema 1 events through a Writer, sets schema 2 and only then drops
-// the schema 1 events. A crash at any point leaves either the schema 1
-// events under schema 1 (the next Open starts over) or a complete schema 2
-// store.
+// the schema 1 events through a Writer (which gives them the ids of
+// schema 3), sets schema 3 and only then drops the schema 1 events. A
+// crash at any point leaves either the schema 1 events under schema 1
+// (the next Open starts over) or a complete schema 3 store.
 func (db *DB) migrateV1() error {
 	if err := db.kv.DropPrefix([]byte{kindCount}, []byte{kindRcpt}, []byte{kindHist}, []byte{kindBlock}, []byte{kindFprint}); err != nil {
 		return fmt.Errorf("dropping derived keys: %w", err)

@@ -645,42 +645,59 @@ func TestLastByEventTime(t *testing.T) {
 	}
 }
 
+// TestFingerprint: both kinds of ids (Fingerprint, of schema 3, and
+// SHA-256, which stores of schema 2 keep) depend on what identifies an
+// event and on nothing else, and are pinned.
 func TestFingerprint(t *testing.T) {
-	base := synth(1, 12)[0].Event
-	id := Fingerprint(&base)
-	same := base
-	same.Source, same.Line, same.Sender, same.Subject, same.RemoteMTA = "other", 99, "x@y", "s", "mx"
-	same.Time = base.Time.In(time.FixedZone("CET", 3600))
-	if Fingerprint(&same) != id {
-		t.Error("fingerprint depends on source, line, sender, subject, relay or time zone")
-	}
-	changes := map[string]func(*parser.Event){
-		"time":      func(e *parser.Event) { e.Time = e.Time.Add(time.Nanosecond) },
-		"no time":   func(e *parser.Event) { e.Time = time.Time{} },
-		"recipient": func(e *parser.Event) { e.Recipient = "other@example.com" },
-		"status":    func(e *parser.Event) { e.Status = parser.StatusExpired },
-		"queue id":  func(e *parser.Event) { e.QueueID = "ABC" },
-		"messageid": func(e *parser.Event) { e.MessageID = "other@x" },
-		"code":      func(e *parser.Event) { e.Code = 421 },
-		"enhanced":  func(e *parser.Event) { e.Enhanced = "4.4.1" },
-		"text":      func(e *parser.Event) { e.Text += "." },
-		// Length prefixes keep field boundaries: moving bytes between
-		// fields changes the id.
-		"boundary": func(e *parser.Event) { e.QueueID, e.MessageID = e.QueueID+e.MessageID[:1], e.MessageID[1:] },
-	}
-	for name, change := range changes {
-		ev := base
-		change(&ev)
-		if Fingerprint(&ev) == id {
-			t.Errorf("fingerprint unchanged when %s changes", name)
-		}
-	}
 	// Pinned: a change here changes every stored key and needs a schema bump.
 	pinned := parser.Event{Time: time.Date(2024, 3, 1, 12, 0, 0, 5, time.UTC), QueueID: "3F2A1",
 		MessageID: "m@x", Recipient: "a@example.com", Status: parser.StatusBounced, Code: 550,
 		Enhanced: "5.1.1", Text: "User unknown"}
-	if got := fmt.Sprintf("%x", Fingerprint(&pinned)); got != "6e52b3eb6f2d0a8a52af47f2b667ae54" {
-		t.Errorf("Fingerprint(pinned) = %s: the hash changed; bump schemaVersion and fingerprintTag", got)
+	for _, k := range []struct {
+		name   string
+		ids    idKind
+		pinned string
+	}{
+		{"xxh3 (schema 3)", idXXH3, "d861b678944a3dcdb07f52d53d721406"},
+		{"sha256 (schema 2)", idSHA256, "6e52b3eb6f2d0a8a52af47f2b667ae54"},
+	} {
+		t.Run(k.name, func(t *testing.T) {
+			base := synth(1, 12)[0].Event
+			id := k.ids.of(&base)
+			same := base
+			same.Source, same.Line, same.Sender, same.Subject, same.RemoteMTA = "other", 99, "x@y", "s", "mx"
+			same.Time = base.Time.In(time.FixedZone("CET", 3600))
+			if k.ids.of(&same) != id {
+				t.Error("fingerprint depends on source, line, sender, subject, relay or time zone")
+			}
+			changes := map[string]func(*parser.Event){
+				"time":      func(e *parser.Event) { e.Time = e.Time.Add(time.Nanosecond) },
+				"no time":   func(e *parser.Event) { e.Time = time.Time{} },
+				"recipient": func(e *parser.Event) { e.Recipient = "other@example.com" },
+				"status":    func(e *parser.Event) { e.Status = parser.StatusExpired },
+				"queue id":  func(e *parser.Event) { e.QueueID = "ABC" },
+				"messageid": func(e *parser.Event) { e.MessageID = "other@x" },
+				"code":      func(e *parser.Event) { e.Code = 421 },
+				"enhanced":  func(e *parser.Event) { e.Enhanced = "4.4.1" },
+				"text":      func(e *parser.Event) { e.Text += "." },
+				// Length prefixes keep field boundaries: moving bytes between
+				// fields changes the id.
+				"boundary": func(e *parser.Event) { e.QueueID, e.MessageID = e.QueueID+e.MessageID[:1], e.MessageID[1:] },
+			}
+			for name, change := range changes {
+				ev := base
+				change(&ev)
+				if k.ids.of(&ev) == id {
+					t.Errorf("fingerprint unchanged when %s changes", name)
+				}
+			}
+			if got := fmt.Sprintf("%x", k.ids.of(&pinned)); got != k.pinned {
+				t.Errorf("id of pinned = %s: the hash changed; bump schemaVersion and fingerprintTag", got)
+			}
+		})
+	}
+	if Fingerprint(&pinned) != idXXH3.of(&pinned) {
+		t.Error("Fingerprint is not the id of schema 3")
 	}
 }
 
@@ -852,5 +869,103 @@ func TestReadOnlyWithoutStore(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "MANIFEST")); err == nil {
 			t.Errorf("read-only Open created a store in %s", dir)
 		}
+	}
+}
+
+// storedIDs returns the ids of the fingerprint blocks of db.
+func storedIDs(t *testing.T, db *DB) map[[16]byte]bool {
+	t.Helper()
+	ids := make(map[[16]byte]bool)
+	err := db.kv.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{kindFprint}, PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			if v, err = db.block(v, nil); err != nil {
+				return err
+			}
+			if err := decodeFprints(v, func(_ uint64, id *[16]byte) { ids[*id] = true }); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// TestSchema2KeepsItsIDs: a store of schema 2 (ids by SHA-256, as
+// bouncelens wrote them before schema 3) is opened as it is, read-only
+// too, and keeps getting SHA-256 ids, also for records prepared for a
+// store of schema 3: re-reading a log it holds adds nothing.
+func TestSchema2KeepsItsIDs(t *testing.T) {
+	recs := synth(3000, 61)
+	db, dir := openT(t)
+	err := db.kv.Update(func(txn *badger.Txn) error {
+		return txn.Set(metaSchema, binary.BigEndian.AppendUint16(nil, 2))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db = openDir(t, dir)
+	ingest(t, db, recs[:2000])
+	db.Close()
+
+	ro, err := Open(dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("read-only Open of a schema 2 store: %v", err)
+	}
+	ids := storedIDs(t, ro)
+	ro.Close()
+	if len(ids) != 2000 {
+		t.Fatalf("%d ids stored, want 2000", len(ids))
+	}
+	for i := range recs[:2000] {
+		if !ids[fingerprintSHA256(&recs[i].Event)] {
+			t.Fatalf("record %d is not stored under its SHA-256 id", i)
+		}
+	}
+
+	// Records prepared for a schema 3 store, added to the schema 2 one.
+	db3, _ := openT(t)
+	batch := slices.Clone(recs)
+	db3.Prepare(batch)
+	db = openDir(t, dir)
+	w := db.NewWriter(WriterOptions{})
+	st, err := w.Add(context.Background(), batch)
+	if err == nil {
+		err = w.Commit(context.Background())
+	}
+	w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.New != 1000 || st.Duplicate != 2000 {
+		t.Errorf("re-reading into the schema 2 store: %+v, want 1000 new, 2000 duplicates", st)
+	}
+	ids = storedIDs(t, db)
+	for i := range recs {
+		if !ids[fingerprintSHA256(&recs[i].Event)] {
+			t.Fatalf("record %d is not stored under its SHA-256 id", i)
+		}
+	}
+	var schema uint16
+	err = db.kv.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(metaSchema)
+		if err != nil {
+			return err
+		}
+		v, err := item.ValueCopy(nil)
+		schema = binary.BigEndian.Uint16(v)
+		return err
+	})
+	if err != nil || schema != 2 {
+		t.Errorf("schema %d (%v) after writing, want 2 as it was", schema, err)
 	}
 }

@@ -337,6 +337,10 @@ func (w *Writer) Add(ctx context.Context, recs []Record) (IngestStats, error) {
 	return st, nil
 }
 
+// Prepare is DB.Prepare for the Writer's store. Unlike the Writer's other
+// methods, it may be called from any goroutine, at any time.
+func (w *Writer) Prepare(recs []Record) { w.db.Prepare(recs) }
+
 // parallelFingerprints is the least Add that hashes on two goroutines.
 const parallelFingerprints = 1024
 
@@ -349,16 +353,17 @@ func (w *Writer) fingerprints(recs []Record) []fprint {
 	}
 	fps = fps[:len(recs)]
 	w.fps = fps
+	ids := w.db.ids
 	hash := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			if r := &recs[i]; r.prepared {
+			if r := &recs[i]; r.prepared == ids {
 				fps[i] = r.fp
 			} else {
-				fps[i] = fprint{ts: tsOf(r.Time), id: Fingerprint(&r.Event)}
+				fps[i] = fprint{ts: tsOf(r.Time), id: ids.of(&r.Event)}
 			}
 		}
 	}
-	if len(recs) < parallelFingerprints || recs[0].prepared && recs[len(recs)-1].prepared {
+	if len(recs) < parallelFingerprints || recs[0].prepared == ids && recs[len(recs)-1].prepared == ids {
 		hash(0, len(recs))
 		return fps
 	}
@@ -615,7 +620,7 @@ func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint) error {
 		}
 	}
 	off := len(hs.buf)
-	if rec.prepared {
+	if rec.prepared != idNone { // the encoding is the same for any ids
 		if cap(hs.buf)-off < len(rec.enc) {
 			// Straight to the size of a whole part: append's steps of a
 			// quarter allocated 100 MB on a 1 GB log.

@@ -749,7 +749,7 @@ func TestPrepare(t *testing.T) {
 			batch[len(batch)-1].Event, batch[len(batch)-1].Result = r.Event, r.Result
 		}
 		done := make(chan struct{})
-		go func() { Prepare(batch); close(done) }()
+		go func() { w.Prepare(batch); close(done) }()
 		<-done
 		if _, err := w.Add(context.Background(), batch); err != nil {
 			t.Fatal(err)

@@ -269,6 +269,8 @@ func (discard) Add(context.Context, []store.Record) (store.IngestStats, error) {
 
 func (discard) SetMeta(string, []byte) {}
 
+func (discard) Prepare([]store.Record) {}
+
 // startProfiles starts the CPU profile of --cpuprofile and the execution
 // trace of --trace; the returned stop function ends them and writes the
 // heap profile of --memprofile.

@@ -74,6 +74,9 @@ type inputResult struct {
 type sink interface {
 	Add(ctx context.Context, recs []store.Record) (store.IngestStats, error)
 	SetMeta(name string, value []byte)
+	// Prepare does what it can of Add's work on the calling goroutine;
+	// it may be called from several at once.
+	Prepare(recs []store.Record)
 }
 
 // parseInput reads one input to its end and passes its events to emit in
@@ -267,7 +270,7 @@ func runPipeline(ctx context.Context, e *env, o *scanOptions, ix *inputIndex, in
 			cache := newClassifier(classifierSize)
 			for j := range raw {
 				classifyAll(cache, j.recs)
-				store.Prepare(j.recs) // fingerprints and encodings: off the store goroutine
+				w.Prepare(j.recs) // ids and encodings: off the store goroutine
 				select {
 				case classified <- j:
 				case <-ctx.Done():
