@@ -368,7 +368,7 @@ func (t *rcptTable) sorted() []uint32 {
 		es[i] = ent{binary.BigEndian.Uint64(p[:8]), binary.BigEndian.Uint64(p[8:]), uint32(i)}
 	}
 	// A radix sort of the prefixes, a byte at a time from the last (a
-	// spill sorts about 75k addresses: this is 4 times as fast as comparing
+	// spill sorts about 100k addresses: this is 4 times as fast as comparing
 	// them), then addresses with the same prefix by comparison.
 	var counts [8][256]int
 	for _, e := range es {

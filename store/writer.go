@@ -32,7 +32,7 @@ const (
 	defaultSpillRecipients      = math.MaxInt
 	// spillBytes is the memory of recipient accumulators (with their
 	// strings and refs) past which the Writer writes them to a run file:
-	// about 75k recipients of a 1 GB log (their last texts vary most).
+	// about 100k recipients of a 1 GB log (their last texts vary most).
 	// Keeping more costs more than it saves under the scan's memory
 	// limit, where the collector then runs more often (all 228k of
 	// that log: 103 MB, and 30% more CPU).
