@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"errors"
 	"io"
 	"iter"
 )
@@ -21,8 +20,7 @@ func All(r Reader) iter.Seq2[Event, error] {
 			if err == io.EOF {
 				return
 			}
-			var perr *Error
-			if !yield(ev, err) || (err != nil && !errors.As(err, &perr)) {
+			if !yield(ev, err) || err != nil && !IsSkip(err) {
 				return
 			}
 		}
