@@ -439,40 +439,6 @@ func later(ts1 uint64, id1 [16]byte, ts2 uint64, id2 [16]byte) bool {
 	return bytes.Compare(id1[:], id2[:]) > 0
 }
 
-// apply merges one new event into s. Merging is commutative: the same set
-// of events gives the same state in any order.
-func (s *rcptState) apply(rec *Record, ts uint64, id [16]byte) {
-	r := &s.r
-	first := r.Events == 0
-	r.Events++
-	if r.ByStatus == nil {
-		r.ByStatus = make(map[parser.Status]uint64)
-	}
-	r.ByStatus[rec.Status]++
-	if ts != 0 && (s.firstTS == 0 || ts < s.firstTS) {
-		s.firstTS = ts
-	}
-	if first || later(ts, id, s.lastTS, s.lastID) {
-		s.lastTS, s.lastID = ts, id
-		code, enh := rec.Reply()
-		r.LastStatus = rec.Status
-		r.LastCode = code
-		r.LastEnhanced = enh
-		r.LastReason = rec.Result.Reason
-		r.LastClass = rec.Result.Class
-		r.LastAction = rec.Result.Action
-		r.LastText = rec.Text
-	}
-	fwd := rec.Forward
-	if fwd == "" {
-		fwd = rec.Result.Forward
-	}
-	if fwd != "" && (r.Forward == "" || later(ts, id, s.fwdTS, s.fwdID)) {
-		r.Forward, s.fwdTS, s.fwdID = fwd, ts, id
-	}
-	s.fill()
-}
-
 // fill sets the Recipient's times from the ts fields.
 func (s *rcptState) fill() {
 	s.r.FirstSeen = tsTime(s.firstTS)

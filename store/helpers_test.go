@@ -166,3 +166,39 @@ func shuffled(recs []Record, seed uint64) []Record {
 	r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
 }
+
+// apply merges one new event into s, as the store did before accumulators
+// (ingestV1, and the reference the Writer's recipients are checked
+// against). Merging is commutative: the same set of events gives the same
+// state in any order.
+func (s *rcptState) apply(rec *Record, ts uint64, id [16]byte) {
+	r := &s.r
+	first := r.Events == 0
+	r.Events++
+	if r.ByStatus == nil {
+		r.ByStatus = make(map[parser.Status]uint64)
+	}
+	r.ByStatus[rec.Status]++
+	if ts != 0 && (s.firstTS == 0 || ts < s.firstTS) {
+		s.firstTS = ts
+	}
+	if first || later(ts, id, s.lastTS, s.lastID) {
+		s.lastTS, s.lastID = ts, id
+		code, enh := rec.Reply()
+		r.LastStatus = rec.Status
+		r.LastCode = code
+		r.LastEnhanced = enh
+		r.LastReason = rec.Result.Reason
+		r.LastClass = rec.Result.Class
+		r.LastAction = rec.Result.Action
+		r.LastText = rec.Text
+	}
+	fwd := rec.Forward
+	if fwd == "" {
+		fwd = rec.Result.Forward
+	}
+	if fwd != "" && (r.Forward == "" || later(ts, id, s.fwdTS, s.fwdID)) {
+		r.Forward, s.fwdTS, s.fwdID = fwd, ts, id
+	}
+	s.fill()
+}
