@@ -321,10 +321,16 @@ func (t *rcptTable) load(i uint32, a *rcptAcc) {
 	}
 	if c.hasMore {
 		a.byMore = make(map[parser.Status]uint64)
-		for st := range 256 {
-			if n, ok := t.more[moreKey{i, parser.Status(st)}]; ok {
-				a.byMore[parser.Status(st)] = n
-			}
+		t.eachMore(i, func(st parser.Status, n uint64) { a.byMore[st] = n })
+	}
+}
+
+// eachMore calls fn, in status order, for the counts of the cell at index
+// i that are in t.more.
+func (t *rcptTable) eachMore(i uint32, fn func(st parser.Status, n uint64)) {
+	for st := range 256 {
+		if n, ok := t.more[moreKey{i, parser.Status(st)}]; ok {
+			fn(parser.Status(st), n)
 		}
 	}
 }

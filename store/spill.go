@@ -172,17 +172,13 @@ func (t *rcptTable) encodeRun(b []byte, i uint32, refs []partRef) []byte {
 	if !c.hasMore {
 		e.uvar(0)
 	} else {
-		var more []moreKey
-		for st := range 256 {
-			if _, ok := t.more[moreKey{i, parser.Status(st)}]; ok {
-				more = append(more, moreKey{i, parser.Status(st)})
-			}
-		}
-		e.uvar(uint64(len(more)))
-		for _, k := range more {
-			e.u8(uint8(k.st))
-			e.uvar(t.more[k])
-		}
+		var n uint64
+		t.eachMore(i, func(parser.Status, uint64) { n++ })
+		e.uvar(n)
+		t.eachMore(i, func(st parser.Status, n uint64) {
+			e.u8(uint8(st))
+			e.uvar(n)
+		})
 	}
 	// What rcptAcc.encodeSeen writes, in its order.
 	e.u64(c.firstTS)

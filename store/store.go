@@ -32,8 +32,8 @@ type Record struct {
 	parser.Event
 	Result classify.Result
 
-	// Set by Prepare: the record's (ts, id) and its encoding, and which
-	// ids the fingerprint is.
+	// Set by Prepare: the record's (ts, id), its encoding, and which
+	// function gave the id.
 	fp       fprint
 	enc      []byte
 	prepared idKind
