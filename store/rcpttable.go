@@ -137,14 +137,58 @@ func (t *rcptTable) addrOf(i uint32) []byte {
 
 func (t *rcptTable) textOf(c *rcptCell) []byte { return t.texts[c.text : c.text+c.textLen] }
 
-// get returns the index of the cell of addr (at most maxAddress bytes),
-// adding one if needed.
-func (t *rcptTable) get(addr string) uint32 {
+// rcptHash is the hash of an address in a table.
+type rcptHash struct{ h1, h2 uint64 }
+
+// hash returns the hash of addr.
+func (t *rcptTable) hash(addr string) rcptHash {
 	if t.slots == nil {
 		t.seed = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 		t.slots = make([]rcptSlot, 1<<12)
 	}
-	h1, h2 := maphash.String(t.seed[0], addr), maphash.String(t.seed[1], addr)
+	return rcptHash{maphash.String(t.seed[0], addr), maphash.String(t.seed[1], addr)}
+}
+
+// touch reads what get and apply will read for the addresses of hashes
+// hs (zero: none): their slots, and the cells and last texts the slots
+// point to. Done for a batch of addresses before they are added, in
+// three tight passes of independent reads, the cache misses of the batch
+// overlap, where one address after the other they come one by one (the
+// reads depend on each other: slot, cell, text). idx is scratch. The
+// result means nothing; it keeps the reads from being optimized away.
+func (t *rcptTable) touch(hs []rcptHash, idx []uint32) uint64 {
+	mask := uint64(len(t.slots) - 1)
+	for i, h := range hs {
+		idx[i] = t.slots[h.h1&mask].idx
+	}
+	var sink uint64
+	for i, j := range idx {
+		if j != 0 {
+			c := t.cell(j - 1)
+			sink += c.h2
+			idx[i] = c.text
+			if c.textLen == 0 {
+				idx[i] = math.MaxUint32
+			}
+		} else {
+			idx[i] = math.MaxUint32
+		}
+	}
+	for _, off := range idx {
+		if off != math.MaxUint32 {
+			sink += uint64(t.texts[off])
+		}
+	}
+	return sink
+}
+
+// get returns the index of the cell of addr (at most maxAddress bytes),
+// adding one if needed.
+func (t *rcptTable) get(addr string) uint32 { return t.getHashed(addr, t.hash(addr)) }
+
+// getHashed is get with the hash of addr.
+func (t *rcptTable) getHashed(addr string, h rcptHash) uint32 {
+	h1, h2 := h.h1, h.h2
 	mask := uint64(len(t.slots) - 1)
 	i := h1 & mask
 	for ; t.slots[i].idx != 0; i = (i + 1) & mask {

@@ -97,6 +97,10 @@ type Writer struct {
 	touched    []*hourState // hours with new events in this checkpoint
 	last       *hourState   // hour of the previous record
 	fps        []fprint     // scratch of Add
+	rhs        []rcptHash   // scratch of Add
+	dupHeavy   bool         // the last Add had more duplicates than new records: rcptHashes is skipped
+	touchIdx   []uint32     // scratch of Add
+	sink       uint64       // what rcptTable.touch read (unused)
 	fpsort     []fprint     // scratch of writeFprints
 	fpbuf      []byte       // scratch of writeFprints
 
@@ -291,6 +295,11 @@ func (w *Writer) Add(ctx context.Context, recs []Record) (IngestStats, error) {
 		return st, err
 	}
 	fps := w.fingerprints(recs)
+	var rhs []rcptHash
+	if !w.dupHeavy {
+		rhs = w.rcptHashes(recs)
+	}
+	defer func() { w.dupHeavy = st.Duplicate > st.New }()
 	for i := range recs {
 		if i%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -320,7 +329,11 @@ func (w *Writer) Add(ctx context.Context, recs []Record) (IngestStats, error) {
 			}
 		}
 		st.New++
-		if err := w.addNew(hs, rec, fp); err != nil {
+		var rh *rcptHash
+		if rhs != nil {
+			rh = &rhs[i]
+		}
+		if err := w.addNew(hs, rec, fp, rh); err != nil {
 			return st, fmt.Errorf("storing events: %w", w.fail(err))
 		}
 		if (w.rcpts.len() >= w.opts.SpillRecipients || w.rcpts.bytes() >= w.spillBytes) && w.spilled+w.rcpts.len() < w.opts.CheckpointRecipients {
@@ -335,6 +348,27 @@ func (w *Writer) Add(ctx context.Context, recs []Record) (IngestStats, error) {
 		}
 	}
 	return st, nil
+}
+
+// rcptHashes returns the hashes of the recipients of recs in the table
+// (zero for records without one), and touches what adding them will read
+// (rcptTable.touch). Add skips it where most records are duplicates (a
+// rescan): those would be hashed and touched for nothing.
+func (w *Writer) rcptHashes(recs []Record) []rcptHash {
+	rhs := w.rhs[:0]
+	for i := range recs {
+		var h rcptHash
+		if r := &recs[i]; r.Recipient != "" {
+			h = w.rcpts.hash(keyString(r.Recipient, maxAddress))
+		}
+		rhs = append(rhs, h)
+	}
+	w.rhs = rhs
+	if cap(w.touchIdx) < len(rhs) {
+		w.touchIdx = make([]uint32, len(rhs))
+	}
+	w.sink += w.rcpts.touch(rhs, w.touchIdx[:len(rhs)])
+	return rhs
 }
 
 // Prepare is DB.Prepare for the Writer's store. Unlike the Writer's other
@@ -590,7 +624,9 @@ func (w *Writer) stage(name string) error {
 	return w.crash(name)
 }
 
-func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint) error {
+// addNew adds rec, a new record of hour hs with id fp, to the checkpoint;
+// rh is the hash of its recipient if known (rcptHashes).
+func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint, rh *rcptHash) error {
 	w.newEvents++
 	w.ckey = appendCountKey(w.ckey[:0], rec)
 	if i, ok := w.counts[string(w.ckey)]; ok { // no allocation
@@ -602,7 +638,12 @@ func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint) error {
 	if rec.Recipient != "" {
 		// Events without a recipient (messages received, warnings) are
 		// counted and kept, but have no recipient state.
-		i := w.rcpts.get(keyString(rec.Recipient, maxAddress))
+		addr := keyString(rec.Recipient, maxAddress)
+		if rh == nil {
+			h := w.rcpts.hash(addr)
+			rh = &h
+		}
+		i := w.rcpts.getHashed(addr, *rh)
 		w.rcpts.apply(i, rec, fp)
 		w.rcpts.addRef(i, partRef{hour: hs.hour, part: hs.part}) // the part rec goes into
 	}
