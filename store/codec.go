@@ -509,6 +509,7 @@ func decodeRcpt(addr string, b []byte) (rcptState, error) {
 	n := d.uvar()
 	if n > 256 {
 		d.fail()
+		n = 0
 	}
 	r.ByStatus = make(map[parser.Status]uint64, n)
 	for range n {

@@ -252,6 +252,7 @@ func (a *rcptAcc) decodeRun(b []byte, refs []partRef) ([]partRef, error) {
 	n := d.uvar()
 	if n > uint64(len(d.b)) { // each ref takes two bytes at least
 		d.fail()
+		n = 0
 	}
 	for range n {
 		h, p := d.uvar(), d.uvar()
