@@ -7,7 +7,7 @@ import (
 
 // FuzzDecoders: the decoders of what the store reads back (recipient run
 // entries, recipient states, event blocks and records, fingerprint
-// blocks) never panic on any input, and fail on input cut short, the
+// blocks, keys, count values and segment refs) never panic on any input, and fail on input cut short, the
 // way a torn file would cut it. The seeds are real encodings.
 func FuzzDecoders(f *testing.F) {
 	var tab rcptTable
@@ -35,6 +35,12 @@ func FuzzDecoders(f *testing.F) {
 		f.Add(s.encode(nil))
 	}
 	f.Add(encodeFprintsTo(nil, []fprint{{ts: 1, id: [16]byte{2}}, {ts: 3, id: [16]byte{4}}}))
+	f.Add(blockKey(480000, 7, 3))
+	f.Add(fprintKey(480000, 7, 3))
+	f.Add(appendCountKey(nil, &recs[0]))
+	f.Add(encodeCount(7, 10, 3))
+	f.Add(wrapRcpt(7, states[0].encode(nil), states[1].encode(nil)))
+	f.Add(segRef{seg: 2, off: 4096, len: 300}.encode())
 	// Counts of statuses far past any there are: the decoders stopped
 	// at the error, but went on looping (and allocating) that many times.
 	f.Add([]byte{rcptCodecV2, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40})
@@ -45,6 +51,12 @@ func FuzzDecoders(f *testing.F) {
 		_, recErr := decodeRecord(b)
 		_ = decodeBlock(b, func(fprint, []byte) error { return nil })
 		_ = decodeFprints(b, func(uint64, *[16]byte) {})
+		_, _ = parseKey(b)
+		_, _ = decodeRef(b)
+		_, _ = decodeSegEnd(b)
+		cs := commitState{commit: 5, aborted: []uint64{3}}
+		_, _ = cs.resolveCount(b)
+		_, _ = cs.resolveRcpt(b)
 		if len(b) == 0 {
 			return
 		}
