@@ -26,7 +26,7 @@ import (
 // Writer spills them to run files past spillBytes (spill.go). The block
 // refs of all recipients are kept in one slice.
 type rcptTable struct {
-	seed  [2]maphash.Seed
+	seed  rcptSeed   // zero until the first hash, unless set before
 	slots []rcptSlot // len a power of two, at most half full
 	slabs [][]rcptCell
 	n     int
@@ -140,13 +140,30 @@ func (t *rcptTable) textOf(c *rcptCell) []byte { return t.texts[c.text : c.text+
 // rcptHash is the hash of an address in a table.
 type rcptHash struct{ h1, h2 uint64 }
 
-// hash returns the hash of addr.
+// rcptSeed seeds the two hashes of an address.
+type rcptSeed [2]maphash.Seed
+
+func newRcptSeed() rcptSeed { return rcptSeed{maphash.MakeSeed(), maphash.MakeSeed()} }
+
+// hashAddr returns the hash of addr under seed.
+func hashAddr(seed rcptSeed, addr string) rcptHash {
+	return rcptHash{maphash.String(seed[0], addr), maphash.String(seed[1], addr)}
+}
+
+// init makes t's first slots, and its seed if it has none.
+func (t *rcptTable) init() {
+	if t.seed == (rcptSeed{}) {
+		t.seed = newRcptSeed()
+	}
+	t.slots = make([]rcptSlot, 1<<12)
+}
+
+// hash returns the hash of addr in t.
 func (t *rcptTable) hash(addr string) rcptHash {
 	if t.slots == nil {
-		t.seed = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
-		t.slots = make([]rcptSlot, 1<<12)
+		t.init()
 	}
-	return rcptHash{maphash.String(t.seed[0], addr), maphash.String(t.seed[1], addr)}
+	return hashAddr(t.seed, addr)
 }
 
 // touch reads what get and apply will read for the addresses of hashes
@@ -157,6 +174,9 @@ func (t *rcptTable) hash(addr string) rcptHash {
 // reads depend on each other: slot, cell, text). idx is scratch. The
 // result means nothing; it keeps the reads from being optimized away.
 func (t *rcptTable) touch(hs []rcptHash, idx []uint32) uint64 {
+	if t.slots == nil {
+		t.init()
+	}
 	mask := uint64(len(t.slots) - 1)
 	for i, h := range hs {
 		idx[i] = t.slots[h.h1&mask].idx
@@ -188,6 +208,9 @@ func (t *rcptTable) get(addr string) uint32 { return t.getHashed(addr, t.hash(ad
 
 // getHashed is get with the hash of addr.
 func (t *rcptTable) getHashed(addr string, h rcptHash) uint32 {
+	if t.slots == nil {
+		t.init()
+	}
 	h1, h2 := h.h1, h.h2
 	mask := uint64(len(t.slots) - 1)
 	i := h1 & mask

@@ -32,20 +32,21 @@ type Record struct {
 	parser.Event
 	Result classify.Result
 
-	// Set by Prepare: the record's (ts, id), its encoding, and which
-	// function gave the id.
+	// Set by Prepare: the record's (ts, id), its encoding, the hash of
+	// its recipient (zero without one), and the store they are for (ids
+	// and hashes differ between stores).
 	fp       fprint
 	enc      []byte
-	prepared idKind
+	rh       rcptHash
+	prepared *DB
 }
 
 // idKind is which function gives a store's event ids.
 type idKind uint8
 
 const (
-	idNone   idKind = iota // a Record not prepared
-	idXXH3                 // Fingerprint: stores of schema 3
-	idSHA256               // fingerprintSHA256: stores of schema 2
+	idXXH3   idKind = iota + 1 // Fingerprint: stores of schema 3
+	idSHA256                   // fingerprintSHA256: stores of schema 2
 )
 
 // of returns the id of ev.
@@ -57,17 +58,22 @@ func (k idKind) of(ev *parser.Event) [16]byte {
 }
 
 // Prepare computes, for each record, what a Writer of db needs of it that
-// depends on the record alone (the id of the event, and its encoding), so
-// that a caller with several goroutines can do that work off the
-// goroutine that calls Writer.Add. Add computes it for records not
-// prepared. A record changed after Prepare must be prepared again.
+// depends on the record alone (the id of the event, its encoding, the
+// hash of its recipient), so that a caller with several goroutines can
+// do that work off the goroutine that calls Writer.Add, the busiest of a
+// scan. Add computes it for records not prepared, or prepared for
+// another store. A record changed after Prepare must be prepared again.
 // Prepare is safe for concurrent use.
 func (db *DB) Prepare(recs []Record) {
 	for i := range recs {
 		r := &recs[i]
 		r.fp = fprint{ts: tsOf(r.Time), id: db.ids.of(&r.Event)}
 		r.enc = encodeRecord(r.enc[:0], r)
-		r.prepared = db.ids
+		r.rh = rcptHash{}
+		if r.Recipient != "" {
+			r.rh = hashAddr(db.rseed, keyString(r.Recipient, maxAddress))
+		}
+		r.prepared = db
 	}
 }
 
@@ -132,8 +138,9 @@ type DB struct {
 	hours map[uint32]*hourState // dedup sets cached across Writers (under wmu)
 	tick  uint64                // LRU clock of hours (under wmu)
 
-	liveIDs int    // maxLiveIDs if 0 (tests set less)
-	ids     idKind // the function of the store's event ids (checkSchema)
+	liveIDs int      // maxLiveIDs if 0 (tests set less)
+	ids     idKind   // the function of the store's event ids (checkSchema)
+	rseed   rcptSeed // of the recipient tables of its Writers (Prepare hashes with it)
 }
 
 // DefaultDir returns the store directory to use when none is given:
@@ -251,7 +258,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("opening store %s: %w", dir, err)
 	}
-	db := &DB{kv: kv, dir: dir, ro: opts.ReadOnly}
+	db := &DB{kv: kv, dir: dir, ro: opts.ReadOnly, rseed: newRcptSeed()}
 	if !opts.InMemory {
 		db.segs = newSegments(dir)
 	}

@@ -228,6 +228,7 @@ func (db *DB) NewWriter(opts WriterOptions) *Writer {
 	}
 	db.wmu.Lock()
 	w := &Writer{db: db, opts: opts, splitMin: splitRcpts, spillBytes: spillBytes}
+	w.rcpts.seed = db.rseed // the hashes of records prepared for db
 	if db.ro {
 		w.err = fmt.Errorf("store %s is open read-only", db.dir)
 		return w
@@ -358,7 +359,9 @@ func (w *Writer) rcptHashes(recs []Record) []rcptHash {
 	rhs := w.rhs[:0]
 	for i := range recs {
 		var h rcptHash
-		if r := &recs[i]; r.Recipient != "" {
+		if r := &recs[i]; r.prepared == w.db {
+			h = r.rh
+		} else if r.Recipient != "" {
 			h = w.rcpts.hash(keyString(r.Recipient, maxAddress))
 		}
 		rhs = append(rhs, h)
@@ -390,14 +393,14 @@ func (w *Writer) fingerprints(recs []Record) []fprint {
 	ids := w.db.ids
 	hash := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			if r := &recs[i]; r.prepared == ids {
+			if r := &recs[i]; r.prepared == w.db {
 				fps[i] = r.fp
 			} else {
 				fps[i] = fprint{ts: tsOf(r.Time), id: ids.of(&r.Event)}
 			}
 		}
 	}
-	if len(recs) < parallelFingerprints || recs[0].prepared == ids && recs[len(recs)-1].prepared == ids {
+	if len(recs) < parallelFingerprints || recs[0].prepared == w.db && recs[len(recs)-1].prepared == w.db {
 		hash(0, len(recs))
 		return fps
 	}
@@ -661,7 +664,7 @@ func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint, rh *rcptHash) err
 		}
 	}
 	off := len(hs.buf)
-	if rec.prepared != idNone { // the encoding is the same for any ids
+	if rec.prepared != nil { // the encoding is the same for any store
 		if cap(hs.buf)-off < len(rec.enc) {
 			// Straight to the size of a whole part: append's steps of a
 			// quarter allocated 100 MB on a 1 GB log.

@@ -729,36 +729,46 @@ func TestEncodeNew(t *testing.T) {
 
 // TestPrepare: records prepared (on another goroutine, as scan does) give
 // the same store as records the Writer fingerprints and encodes itself,
-// also when the records are recycled with Reset and prepared again.
+// also when the records are recycled with Reset and prepared again, and
+// when every other batch was prepared for another store (whose recipient
+// hashes have another seed: the Writer must not mix them with its own).
 func TestPrepare(t *testing.T) {
 	recs := synth(6000, 41)
 	plain, _ := openT(t)
 	ingest(t, plain, recs)
-
-	prepared, _ := openT(t)
-	w := prepared.NewWriter(WriterOptions{})
-	defer w.Close()
-	batch := make([]Record, 0, 1000)
-	for lo := 0; lo < len(recs); lo += cap(batch) {
-		for i := range batch {
-			batch[i].Reset()
-		}
-		batch = batch[:0]
-		for _, r := range recs[lo:min(lo+cap(batch), len(recs))] {
-			batch = batch[:len(batch)+1]
-			batch[len(batch)-1].Event, batch[len(batch)-1].Result = r.Event, r.Result
-		}
-		done := make(chan struct{})
-		go func() { w.Prepare(batch); close(done) }()
-		<-done
-		if _, err := w.Add(context.Background(), batch); err != nil {
-			t.Fatal(err)
-		}
+	other, _ := openT(t)
+	for _, name := range []string{"for this store", "half for another store"} {
+		t.Run(name, func(t *testing.T) {
+			prepared, _ := openT(t)
+			w := prepared.NewWriter(WriterOptions{})
+			defer w.Close()
+			batch := make([]Record, 0, 1000)
+			for lo := 0; lo < len(recs); lo += cap(batch) {
+				for i := range batch {
+					batch[i].Reset()
+				}
+				batch = batch[:0]
+				for _, r := range recs[lo:min(lo+cap(batch), len(recs))] {
+					batch = batch[:len(batch)+1]
+					batch[len(batch)-1].Event, batch[len(batch)-1].Result = r.Event, r.Result
+				}
+				by := prepared
+				if name == "half for another store" && lo/cap(batch)%2 == 1 {
+					by = other
+				}
+				done := make(chan struct{})
+				go func() { by.Prepare(batch); close(done) }()
+				<-done
+				if _, err := w.Add(context.Background(), batch); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Commit(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			sameSnapshot(t, snap(t, prepared), snap(t, plain))
+		})
 	}
-	if err := w.Commit(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	sameSnapshot(t, snap(t, prepared), snap(t, plain))
 }
 
 // TestSpillManyRefs: a recipient with more block refs than a stored state
