@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"hash/maphash"
+	"maps"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -176,5 +178,56 @@ func TestRunRoundTrip(t *testing.T) {
 	}
 	if more == 0 || fwds == 0 {
 		t.Fatalf("%d accumulators with more statuses, %d with forwards: none tested", more, fwds)
+	}
+}
+
+// TestCountTable: the count table counts as a map does, through its
+// growth, with keys that are prefixes of each other, and touch changes
+// nothing.
+func TestCountTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	tab := countTable{seed: maphash.MakeSeed()}
+	tab.reset()
+	want := map[string]uint64{}
+	idx := make([]uint32, 64)
+	for round := range 50 {
+		var hs []uint64
+		var keys [][]byte
+		for range 64 {
+			k := []byte(fmt.Sprintf("key%d", rng.IntN(3000)))
+			if rng.IntN(5) == 0 {
+				k = k[:len(k)-1] // a prefix of other keys
+			}
+			keys = append(keys, k)
+			hs = append(hs, tab.hash(k))
+		}
+		tab.touch(hs, idx[:len(hs)])
+		for i, k := range keys {
+			tab.add(k, hs[i])
+			want[string(k)]++
+		}
+		if round == 25 {
+			got := map[string]uint64{}
+			for i := range tab.len() {
+				got[string(tab.key(i))] = tab.n[i]
+			}
+			if !maps.Equal(got, want) {
+				t.Fatalf("after %d keys: counts differ from a map's", len(want))
+			}
+		}
+	}
+	got := map[string]uint64{}
+	for i := range tab.len() {
+		if _, dup := got[string(tab.key(i))]; dup {
+			t.Fatalf("key %q twice", tab.key(i))
+		}
+		got[string(tab.key(i))] = tab.n[i]
+	}
+	if !maps.Equal(got, want) || len(tab.slots) < 2*tab.len() {
+		t.Fatalf("counts differ from a map's (%d keys, %d slots)", tab.len(), len(tab.slots))
+	}
+	tab.reset()
+	if tab.len() != 0 || tab.touch([]uint64{1, 2}, idx[:2]) != 0 {
+		t.Error("reset left counts")
 	}
 }

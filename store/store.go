@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -33,11 +34,14 @@ type Record struct {
 	Result classify.Result
 
 	// Set by Prepare: the record's (ts, id), its encoding, the hash of
-	// its recipient (zero without one), and the store they are for (ids
-	// and hashes differ between stores).
+	// its recipient (zero without one), its count key and that key's
+	// hash, and the store they are for (ids and hashes differ between
+	// stores).
 	fp       fprint
 	enc      []byte
 	rh       rcptHash
+	ckey     []byte // the count key, after enc in its array
+	ch       uint64 // the hash of ckey
 	prepared *DB
 }
 
@@ -68,7 +72,11 @@ func (db *DB) Prepare(recs []Record) {
 	for i := range recs {
 		r := &recs[i]
 		r.fp = fprint{ts: tsOf(r.Time), id: db.ids.of(&r.Event)}
-		r.enc = encodeRecord(r.enc[:0], r)
+		b := encodeRecord(r.enc[:0], r)
+		n := len(b)
+		b = appendCountKey(b, r)
+		r.enc, r.ckey = b[:n], b[n:]
+		r.ch = maphash.Bytes(db.cseed, r.ckey)
 		r.rh = rcptHash{}
 		if r.Recipient != "" {
 			r.rh = hashAddr(db.rseed, keyString(r.Recipient, maxAddress))
@@ -138,9 +146,10 @@ type DB struct {
 	hours map[uint32]*hourState // dedup sets cached across Writers (under wmu)
 	tick  uint64                // LRU clock of hours (under wmu)
 
-	liveIDs int      // maxLiveIDs if 0 (tests set less)
-	ids     idKind   // the function of the store's event ids (checkSchema)
-	rseed   rcptSeed // of the recipient tables of its Writers (Prepare hashes with it)
+	liveIDs int          // maxLiveIDs if 0 (tests set less)
+	ids     idKind       // the function of the store's event ids (checkSchema)
+	rseed   rcptSeed     // of the recipient tables of its Writers (Prepare hashes with it)
+	cseed   maphash.Seed // of the count tables of its Writers (likewise)
 }
 
 // DefaultDir returns the store directory to use when none is given:
@@ -258,7 +267,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("opening store %s: %w", dir, err)
 	}
-	db := &DB{kv: kv, dir: dir, ro: opts.ReadOnly, rseed: newRcptSeed()}
+	db := &DB{kv: kv, dir: dir, ro: opts.ReadOnly, rseed: newRcptSeed(), cseed: maphash.MakeSeed()}
 	if !opts.InMemory {
 		db.segs = newSegments(dir)
 	}

@@ -82,11 +82,10 @@ type Writer struct {
 	seq        uint64
 	wb         *asyncBatch
 	newEvents  int
-	pending    int            // records encoded, not yet in a block
-	idleCheck  int            // newEvents at the last writeIdleParts check
-	counts     map[string]int // count key bytes -> index in countN
-	countN     []uint64       // new events per count key
-	ckey       []byte         // scratch count key
+	pending    int // records encoded, not yet in a block
+	idleCheck  int // newEvents at the last writeIdleParts check
+	counts     countTable
+	ckey       []byte // scratch count key
 	rcpts      rcptTable
 	runs       []*runFile   // recipients spilled in this checkpoint, oldest first
 	pivot      string       // address that splits the runs for the commit (first run's median)
@@ -98,6 +97,7 @@ type Writer struct {
 	last       *hourState   // hour of the previous record
 	fps        []fprint     // scratch of Add
 	rhs        []rcptHash   // scratch of Add
+	chs        []uint64     // scratch of Add
 	dupHeavy   bool         // the last Add had more duplicates than new records: rcptHashes is skipped
 	touchIdx   []uint32     // scratch of Add
 	sink       uint64       // what rcptTable.touch read (unused)
@@ -229,6 +229,7 @@ func (db *DB) NewWriter(opts WriterOptions) *Writer {
 	db.wmu.Lock()
 	w := &Writer{db: db, opts: opts, splitMin: splitRcpts, spillBytes: spillBytes}
 	w.rcpts.seed = db.rseed // the hashes of records prepared for db
+	w.counts.seed = db.cseed
 	if db.ro {
 		w.err = fmt.Errorf("store %s is open read-only", db.dir)
 		return w
@@ -248,8 +249,7 @@ func (db *DB) NewWriter(opts WriterOptions) *Writer {
 
 func (w *Writer) reset() {
 	w.seq, w.wb, w.newEvents, w.pending, w.idleCheck = 0, nil, 0, 0, 0
-	w.counts = make(map[string]int)
-	w.countN = w.countN[:0]
+	w.counts.reset()
 	w.rcpts.reset()
 	w.closeRuns()
 	w.spilled = 0
@@ -353,7 +353,7 @@ func (w *Writer) Add(ctx context.Context, recs []Record) (IngestStats, error) {
 
 // rcptHashes returns the hashes of the recipients of recs in the table
 // (zero for records without one), and touches what adding them will read
-// (rcptTable.touch). Add skips it where most records are duplicates (a
+// (rcptTable.touch, countTable.touch). Add skips it where most records are duplicates (a
 // rescan): those would be hashed and touched for nothing.
 func (w *Writer) rcptHashes(recs []Record) []rcptHash {
 	rhs := w.rhs[:0]
@@ -371,6 +371,15 @@ func (w *Writer) rcptHashes(recs []Record) []rcptHash {
 		w.touchIdx = make([]uint32, len(rhs))
 	}
 	w.sink += w.rcpts.touch(rhs, w.touchIdx[:len(rhs)])
+	// The counts of records prepared for this store, likewise.
+	chs := w.chs[:0]
+	for i := range recs {
+		if r := &recs[i]; r.prepared == w.db {
+			chs = append(chs, r.ch)
+		}
+	}
+	w.chs = chs
+	w.sink += w.counts.touch(chs, w.touchIdx[:len(chs)])
 	return rhs
 }
 
@@ -631,12 +640,11 @@ func (w *Writer) stage(name string) error {
 // rh is the hash of its recipient if known (rcptHashes).
 func (w *Writer) addNew(hs *hourState, rec *Record, fp fprint, rh *rcptHash) error {
 	w.newEvents++
-	w.ckey = appendCountKey(w.ckey[:0], rec)
-	if i, ok := w.counts[string(w.ckey)]; ok { // no allocation
-		w.countN[i]++
+	if rec.prepared == w.db {
+		w.counts.add(rec.ckey, rec.ch)
 	} else {
-		w.counts[string(w.ckey)] = len(w.countN)
-		w.countN = append(w.countN, 1)
+		w.ckey = appendCountKey(w.ckey[:0], rec)
+		w.counts.add(w.ckey, w.counts.hash(w.ckey))
 	}
 	if rec.Recipient != "" {
 		// Events without a recipient (messages received, warnings) are
@@ -996,24 +1004,25 @@ func (w *Writer) writeCounts() error {
 		k []byte
 		n uint64
 	}
-	ds := make([]delta, 0, len(w.counts))
-	for k, i := range w.counts {
-		ds = append(ds, delta{[]byte(k), w.countN[i]})
+	ds := make([]delta, 0, w.counts.len())
+	keys := bytes.Clone(w.counts.keys) // Badger may keep them past the table's reset
+	for i := range w.counts.len() {
+		ds = append(ds, delta{keys[w.counts.offs[i]:w.counts.offs[i+1]:w.counts.offs[i+1]], w.counts.n[i]})
 	}
 	slices.SortFunc(ds, func(a, b delta) int { return bytes.Compare(a.k, b.k) })
-	keys := make([][]byte, len(ds))
+	sorted := make([][]byte, len(ds))
 	for i := range ds {
-		keys[i] = ds[i].k
+		sorted[i] = ds[i].k
 	}
-	err := w.db.lookupSorted(kindCount, keys, func(i int, v []byte) error {
+	err := w.db.lookupSorted(kindCount, sorted, func(i int, v []byte) error {
 		var old uint64
 		if v != nil {
 			var err error
 			if old, err = w.cs.resolveCount(v); err != nil {
-				return fmt.Errorf("count %x: %w", keys[i], err)
+				return fmt.Errorf("count %x: %w", sorted[i], err)
 			}
 		}
-		return w.set(keys[i], encodeCount(w.seq, old+ds[i].n, old))
+		return w.set(sorted[i], encodeCount(w.seq, old+ds[i].n, old))
 	})
 	if err != nil {
 		return fmt.Errorf("writing counts: %w", err)
