@@ -159,9 +159,9 @@ type pendingRec struct {
 }
 
 // idSet is a compact hash set of event ids: the (ts, id) pairs in a slice
-// and an open-addressing table of their indexes (ids are SHA-256 output,
-// so their first bytes are a good hash). About 32 bytes per id, no
-// pointers for the GC to scan.
+// and an open-addressing table of their indexes (ids are hash output,
+// XXH3 or SHA-256, so their first bytes are a good hash). About 32 bytes
+// per id, no pointers for the GC to scan.
 type idSet struct {
 	fps   []fprint
 	slots []uint32 // index+1 into fps; 0 is empty; len is a power of two
