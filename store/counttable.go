@@ -14,16 +14,10 @@ import (
 // on a 1 GB log: a few MB).
 type countTable struct {
 	seed  maphash.Seed
-	slots []countSlot // len a power of two, at most half full
-	keys  []byte      // the keys, back to back
-	offs  []uint32    // key i is keys[offs[i]:offs[i+1]]
-	n     []uint64    // new events per key
-}
-
-// countSlot is a key hash and the index+1 of its key (0: empty).
-type countSlot struct {
-	h   uint64
-	idx uint32
+	slots []hashSlot // len a power of two, at most half full
+	keys  []byte     // the keys, back to back
+	offs  []uint32   // key i is keys[offs[i]:offs[i+1]]
+	n     []uint64   // new events per key
 }
 
 func (t *countTable) len() int { return len(t.n) }
@@ -44,7 +38,7 @@ func (t *countTable) reset() {
 // add counts one event of key, whose hash is h.
 func (t *countTable) add(key []byte, h uint64) {
 	if t.slots == nil {
-		t.slots = make([]countSlot, 1<<10)
+		t.slots = make([]hashSlot, 1<<10)
 		t.offs = append(t.offs[:0], 0)
 	}
 	mask := uint64(len(t.slots) - 1)
@@ -55,24 +49,12 @@ func (t *countTable) add(key []byte, h uint64) {
 			return
 		}
 	}
-	t.slots[i] = countSlot{h: h, idx: uint32(len(t.n) + 1)}
+	t.slots[i] = hashSlot{h: h, idx: uint32(len(t.n) + 1)}
 	t.keys = append(t.keys, key...)
 	t.offs = append(t.offs, uint32(len(t.keys)))
 	t.n = append(t.n, 1)
 	if 2*len(t.n) > len(t.slots) {
-		old := t.slots
-		t.slots = make([]countSlot, 2*len(old))
-		mask := uint64(len(t.slots) - 1)
-		for _, s := range old {
-			if s.idx == 0 {
-				continue
-			}
-			i := s.h & mask
-			for t.slots[i].idx != 0 {
-				i = (i + 1) & mask
-			}
-			t.slots[i] = s
-		}
+		t.slots = growSlots(t.slots)
 	}
 }
 

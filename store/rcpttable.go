@@ -27,7 +27,7 @@ import (
 // refs of all recipients are kept in one slice.
 type rcptTable struct {
 	seed  rcptSeed   // zero until the first hash, unless set before
-	slots []rcptSlot // len a power of two, at most half full
+	slots []hashSlot // len a power of two, at most half full
 	slabs [][]rcptCell
 	n     int
 	refs  []accRef // in the order added
@@ -74,11 +74,29 @@ type moreKey struct {
 	st   parser.Status
 }
 
-// rcptSlot is the first half of an address hash and the index+1 of its
-// cell (0: empty).
-type rcptSlot struct {
+// hashSlot is a slot of an open-addressing table of hashes (rcptTable,
+// countTable): a hash (of an address, its first half) and the index+1 of
+// what it hashes (0: empty).
+type hashSlot struct {
 	h   uint64
 	idx uint32
+}
+
+// growSlots returns a table of twice as many slots holding those of old.
+func growSlots(old []hashSlot) []hashSlot {
+	slots := make([]hashSlot, 2*len(old))
+	mask := uint64(len(slots) - 1)
+	for _, s := range old {
+		if s.idx == 0 {
+			continue
+		}
+		i := s.h & mask
+		for slots[i].idx != 0 {
+			i = (i + 1) & mask
+		}
+		slots[i] = s
+	}
+	return slots
 }
 
 // accRef is a block ref (of the checkpoint in progress) of the cell at
@@ -98,7 +116,7 @@ const (
 	// worth running for.
 	minCompact = 1 << 20
 	cellSize   = int(unsafe.Sizeof(rcptCell{}))
-	slotSize   = int(unsafe.Sizeof(rcptSlot{}))
+	slotSize   = int(unsafe.Sizeof(hashSlot{}))
 	accRefSize = int(unsafe.Sizeof(accRef{}))
 )
 
@@ -155,7 +173,7 @@ func (t *rcptTable) init() {
 	if t.seed == (rcptSeed{}) {
 		t.seed = newRcptSeed()
 	}
-	t.slots = make([]rcptSlot, 1<<12)
+	t.slots = make([]hashSlot, 1<<12)
 }
 
 // hash returns the hash of addr in t.
@@ -226,29 +244,13 @@ func (t *rcptTable) getHashed(addr string, h rcptHash) uint32 {
 	}
 	j := uint32(t.n)
 	t.n++
-	t.slots[i] = rcptSlot{h: h1, idx: j + 1}
+	t.slots[i] = hashSlot{h: h1, idx: j + 1}
 	*t.cell(j) = rcptCell{h2: h2, addr: uint32(len(t.addrs)), addrLen: uint16(len(addr))}
 	t.addrs = append(t.addrs, addr...)
 	if 2*t.n > len(t.slots) {
-		t.grow()
+		t.slots = growSlots(t.slots)
 	}
 	return j
-}
-
-func (t *rcptTable) grow() {
-	old := t.slots
-	t.slots = make([]rcptSlot, 2*len(old))
-	mask := uint64(len(t.slots) - 1)
-	for _, s := range old {
-		if s.idx == 0 {
-			continue
-		}
-		i := s.h & mask
-		for t.slots[i].idx != 0 {
-			i = (i + 1) & mask
-		}
-		t.slots[i] = s
-	}
 }
 
 // apply is rcptState.apply for the cell at index i. The strings it keeps
