@@ -76,9 +76,15 @@ func (r *runFile) cursor(from, to int64) (*runCursor, error) {
 	return c, c.next()
 }
 
-// spill writes the table's accumulators to a new run file, sorted by
-// address, and empties the table.
+// spill hands the table's accumulators to a goroutine that writes them,
+// sorted by address, to a new run file (writeRun), and goes on with an
+// empty table: the one the previous spill left. The store goroutine is a
+// scan's busiest, and a spill was its largest piece of work. One spill
+// runs at a time; waitSpill waits for it.
 func (w *Writer) spill() error {
+	if err := w.waitSpill(); err != nil {
+		return err
+	}
 	dir := w.db.spillDir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("spilling recipients: %w", err)
@@ -92,22 +98,72 @@ func (w *Writer) spill() error {
 	w.spills++
 	w.spilled += w.rcpts.len()
 	w.runs = append(w.runs, run)
-	accs := w.rcpts.sorted()
-	if w.pivot == "" && len(accs) > 0 {
+	t := new(rcptTable)
+	*t = w.rcpts
+	w.rcpts, w.spare = w.spare, rcptTable{}
+	w.rcpts.seed = t.seed // the hashes of prepared records
+	done := make(chan spillResult, 1)
+	w.spilling, w.spillTab = done, t
+	pivot := w.pivot
+	go func() {
+		pivot, err := writeRun(t, run, pivot)
+		t.reset()
+		done <- spillResult{pivot, err}
+	}()
+	return nil
+}
+
+// spillFault, if set (tests), is called by each run's goroutine before it
+// writes; an error fails the run as a write error would.
+var spillFault func() error
+
+// spillResult is what a spill's goroutine hands back.
+type spillResult struct {
+	pivot string // the checkpoint's pivot address (set by its first run)
+	err   error
+}
+
+// waitSpill waits for the spill in progress, if any, and takes its table
+// back as the spare.
+func (w *Writer) waitSpill() error {
+	if w.spilling == nil {
+		return nil
+	}
+	r := <-w.spilling
+	w.spilling = nil
+	w.spare, w.spillTab = *w.spillTab, nil
+	if r.err != nil {
+		return r.err
+	}
+	w.pivot = r.pivot
+	return nil
+}
+
+// writeRun writes t's accumulators to run, sorted by address, those
+// before pivot in the first section; pivot "" (the first run) is set to
+// t's median address, which it returns.
+func writeRun(t *rcptTable, run *runFile, pivot string) (string, error) {
+	if spillFault != nil {
+		if err := spillFault(); err != nil {
+			return pivot, err
+		}
+	}
+	accs := t.sorted()
+	if pivot == "" && len(accs) > 0 {
 		// Recipients keep coming in no particular address order: the
 		// first run's median splits the others about evenly too.
-		w.pivot = string(w.rcpts.addrOf(accs[len(accs)/2]))
+		pivot = string(t.addrOf(accs[len(accs)/2]))
 	}
-	grouped, start := w.rcpts.groupRefs()
-	bw := bufio.NewWriterSize(f, 256<<10)
+	grouped, start := t.groupRefs()
+	bw := bufio.NewWriterSize(run.f, 256<<10)
 	var b []byte
 	var hdr [binary.MaxVarintLen64]byte
-	pivot := []byte(w.pivot)
+	pb := []byte(pivot)
 	for _, i := range accs {
-		if run.split < 0 && bytes.Compare(w.rcpts.addrOf(i), pivot) >= 0 {
+		if run.split < 0 && bytes.Compare(t.addrOf(i), pb) >= 0 {
 			run.split = run.size
 		}
-		b = w.rcpts.encodeRun(b[:0], i, grouped[start[i]:start[i+1]])
+		b = t.encodeRun(b[:0], i, grouped[start[i]:start[i+1]])
 		h := hdr[:binary.PutUvarint(hdr[:], uint64(len(b)))]
 		bw.Write(h)
 		bw.Write(b)
@@ -117,14 +173,15 @@ func (w *Writer) spill() error {
 		run.split = run.size
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("spilling recipients to %s: %w", f.Name(), err)
+		return pivot, fmt.Errorf("spilling recipients to %s: %w", run.f.Name(), err)
 	}
-	w.rcpts.reset()
-	return nil
+	return pivot, nil
 }
 
-// closeRuns closes and removes the run files.
+// closeRuns closes and removes the run files, once the spill in
+// progress is done with its own.
 func (w *Writer) closeRuns() {
+	_ = w.waitSpill() // a failed spill's run goes as the others do
 	for _, r := range w.runs {
 		r.f.Close()
 		_ = os.Remove(r.f.Name())

@@ -87,22 +87,25 @@ type Writer struct {
 	counts     countTable
 	ckey       []byte // scratch count key
 	rcpts      rcptTable
-	runs       []*runFile   // recipients spilled in this checkpoint, oldest first
-	pivot      string       // address that splits the runs for the commit (first run's median)
-	splitMin   int          // fewest table recipients for a split commit without runs (tests lower it)
-	spillBytes int          // rcptTable.bytes past which the table is spilled (tests lower it)
-	spilled    int          // distinct recipients (per run) in runs
-	spills     int          // runs written over the Writer's life
-	touched    []*hourState // hours with new events in this checkpoint
-	last       *hourState   // hour of the previous record
-	fps        []fprint     // scratch of Add
-	rhs        []rcptHash   // scratch of Add
-	chs        []uint64     // scratch of Add
-	dupHeavy   bool         // the last Add had more duplicates than new records: rcptHashes is skipped
-	touchIdx   []uint32     // scratch of Add
-	sink       uint64       // what rcptTable.touch read (unused)
-	fpsort     []fprint     // scratch of writeFprints
-	fpbuf      []byte       // scratch of writeFprints
+	runs       []*runFile       // recipients spilled in this checkpoint, oldest first
+	pivot      string           // address that splits the runs for the commit (first run's median)
+	splitMin   int              // fewest table recipients for a split commit without runs (tests lower it)
+	spillBytes int              // rcptTable.bytes past which the table is spilled (tests lower it)
+	spilled    int              // distinct recipients (per run) in runs
+	spilling   chan spillResult // the spill in progress (nil: none)
+	spillTab   *rcptTable       // its table
+	spare      rcptTable        // the table the last spill emptied, for the next
+	spills     int              // runs written over the Writer's life
+	touched    []*hourState     // hours with new events in this checkpoint
+	last       *hourState       // hour of the previous record
+	fps        []fprint         // scratch of Add
+	rhs        []rcptHash       // scratch of Add
+	chs        []uint64         // scratch of Add
+	dupHeavy   bool             // the last Add had more duplicates than new records: rcptHashes is skipped
+	touchIdx   []uint32         // scratch of Add
+	sink       uint64           // what rcptTable.touch read (unused)
+	fpsort     []fprint         // scratch of writeFprints
+	fpbuf      []byte           // scratch of writeFprints
 
 	// Block parts are sorted, compressed and written on a goroutine of
 	// their own (started by the first part): writePart hands them over
@@ -1035,6 +1038,9 @@ func (w *Writer) writeCounts() error {
 // by two goroutines, each with its own lookup and write batch: they write
 // disjoint keys, so the result is the same as one merge's.
 func (w *Writer) writeRcpts() error {
+	if err := w.waitSpill(); err != nil {
+		return err
+	}
 	accs := w.rcpts.sorted()
 	grouped, start := w.rcpts.groupRefs()
 	w.rcpts.refs = nil

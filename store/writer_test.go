@@ -834,6 +834,45 @@ func TestSpillOnBytes(t *testing.T) {
 	sameSnapshot(t, snap(t, db), snap(t, plain))
 }
 
+// TestSpillFailure: a run that cannot be written (on the spill's own
+// goroutine) fails the Add or Commit after it, abandons the checkpoint,
+// and leaves the store as it was: ingesting again stores everything once.
+func TestSpillFailure(t *testing.T) {
+	recs := synth(3000, 71)
+	plain, _ := openT(t)
+	ingest(t, plain, recs)
+	db, _ := openT(t)
+	ingest(t, db, recs[:500]) // committed before the failure
+	runs := 0
+	spillFault = func() error {
+		if runs++; runs == 3 {
+			return errors.New("disk full")
+		}
+		return nil
+	}
+	defer func() { spillFault = nil }()
+	w := db.NewWriter(WriterOptions{SpillRecipients: 50})
+	var err error
+	for lo := 500; lo < len(recs) && err == nil; lo += 100 {
+		_, err = w.Add(context.Background(), recs[lo:lo+100])
+	}
+	if err == nil {
+		err = w.Commit(context.Background())
+	}
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("Add/Commit after a failed run: %v, want the run's error", err)
+	}
+	if err := w.Commit(context.Background()); err == nil {
+		t.Error("Commit after a failed run succeeded")
+	}
+	w.Close()
+	spillFault = nil
+	if st := ingest(t, db, recs); st.New != 2500 || st.Duplicate != 500 {
+		t.Errorf("ingesting again: %+v, want 2500 new, 500 duplicates", st)
+	}
+	sameSnapshot(t, snap(t, db), snap(t, plain))
+}
+
 // TestIdleHourParts: in time order, an hour's last part, short of
 // blockRecords, is written once the hour has had no record for
 // idleRecords, instead of waiting for maxPendingRecords; in any order the
