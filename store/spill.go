@@ -19,12 +19,13 @@ import (
 // largest memory: on a 1 GB log, its 228k recipients take 103 MB with
 // their strings and refs (rcptTable.bytes). When the table holds
 // WriterOptions.SpillRecipients of them, or takes spillBytes, the Writer
-// writes them, sorted by address, to a run file and empties the table;
-// the commit merges the runs and the table, address by address, in the
-// order the accumulators were filled, into exactly the accumulator one
-// table would have held (mergeAcc), and writes that as before. The first
-// run's median address (the pivot) splits every run and the table in
-// two, merged by two goroutines (writeRcpts). Run files are temporary:
+// hands them to a goroutine that writes them, sorted by address, to a run
+// file, and goes on with an empty table (two tables take turns). The
+// commit merges the runs and the table, address by address, in the order
+// the accumulators were filled, into exactly the accumulator one table
+// would have held (mergeAcc), and writes that as before. The first run's
+// median address (the pivot) splits every run and the table in two,
+// merged by two goroutines (writeRcpts). Run files are temporary:
 // unlinked as soon as they are created where the system allows it,
 // removed at the commit, on failure and by Open, so that a crash leaves
 // nothing behind that counts.
