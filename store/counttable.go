@@ -38,8 +38,8 @@ func (t *countTable) reset() {
 // add counts one event of key, whose hash is h.
 func (t *countTable) add(key []byte, h uint64) {
 	if t.slots == nil {
+		t.reset()
 		t.slots = make([]hashSlot, 1<<10)
-		t.offs = append(t.offs[:0], 0)
 	}
 	mask := uint64(len(t.slots) - 1)
 	i := h & mask

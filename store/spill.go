@@ -253,7 +253,11 @@ func (t *rcptTable) encodeRun(b []byte, i uint32, refs []partRef) []byte {
 	e.u8(uint8(c.lastClass))
 	e.u8(uint8(c.lastAction))
 	e.bytes(t.textOf(c))
-	if f := t.fwds[i]; !c.hasFwd || f == nil {
+	var f *forward
+	if c.hasFwd { // most cells: no map lookup
+		f = t.fwds[i]
+	}
+	if f == nil {
 		e.u8(0)
 	} else {
 		e.u8(1)

@@ -355,33 +355,28 @@ func (w *Writer) Add(ctx context.Context, recs []Record) (IngestStats, error) {
 }
 
 // rcptHashes returns the hashes of the recipients of recs in the table
-// (zero for records without one), and touches what adding them will read
-// (rcptTable.touch, countTable.touch). Add skips it where most records are duplicates (a
-// rescan): those would be hashed and touched for nothing.
+// (zero for records without one), and touches what adding them and their
+// counts will read (rcptTable.touch, countTable.touch; counts only of
+// records prepared for this store, whose key hashes are known). Add skips
+// it where most records are duplicates (a rescan): those would be hashed
+// and touched for nothing.
 func (w *Writer) rcptHashes(recs []Record) []rcptHash {
-	rhs := w.rhs[:0]
+	rhs, chs := w.rhs[:0], w.chs[:0]
 	for i := range recs {
 		var h rcptHash
 		if r := &recs[i]; r.prepared == w.db {
 			h = r.rh
+			chs = append(chs, r.ch)
 		} else if r.Recipient != "" {
 			h = w.rcpts.hash(keyString(r.Recipient, maxAddress))
 		}
 		rhs = append(rhs, h)
 	}
-	w.rhs = rhs
+	w.rhs, w.chs = rhs, chs
 	if cap(w.touchIdx) < len(rhs) {
 		w.touchIdx = make([]uint32, len(rhs))
 	}
 	w.sink += w.rcpts.touch(rhs, w.touchIdx[:len(rhs)])
-	// The counts of records prepared for this store, likewise.
-	chs := w.chs[:0]
-	for i := range recs {
-		if r := &recs[i]; r.prepared == w.db {
-			chs = append(chs, r.ch)
-		}
-	}
-	w.chs = chs
 	w.sink += w.counts.touch(chs, w.touchIdx[:len(chs)])
 	return rhs
 }
