@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 
 	"bouncelens/parser"
@@ -60,8 +61,13 @@ func openScanInput(e *env, o *scanOptions, ix *inputIndex, in input, progress fu
 	return si, nil
 }
 
-// Close closes the input.
-func (si *scanInput) Close() error { return si.src.Close() }
+// Close closes the input, after stopping its log reader's goroutine.
+func (si *scanInput) Close() error {
+	if si.log != nil {
+		si.log.Close()
+	}
+	return si.src.Close()
+}
 
 // openMessage reads a message file whole when it is small enough to be
 // identified by its content, and marks it seen when an earlier scan read
@@ -86,6 +92,18 @@ func (si *scanInput) openMessage(ix *inputIndex) error {
 	return nil
 }
 
+// scanAhead tells whether a log is read and its lines scanned on a
+// goroutine of their own, ahead of correlation (postfix.Options.ScanAhead):
+// when cores are to spare. Handing lines from one core to another costs
+// CPU (1.6-3.7% more for a 1 GB scan on 2 cores, which the store keeps
+// busy), and gains time only when a core would otherwise wait for the
+// parse: a --dry-run (26% faster on 1 GB on 2 cores), or a scan on more
+// than two cores.
+func scanAhead(o *scanOptions) bool {
+	cores := min(o.workers, runtime.GOMAXPROCS(0))
+	return cores > 2 || cores == 2 && o.dryRun
+}
+
 // openLog opens a Postfix log, continuing the record of an earlier scan
 // when there is one.
 func (si *scanInput) openLog(e *env, o *scanOptions, ix *inputIndex, in input) error {
@@ -97,6 +115,7 @@ func (si *scanInput) openLog(e *env, o *scanOptions, ix *inputIndex, in input) e
 		// streams are complete.
 		HoldPartial: in.path != "-" && !si.src.Gzipped,
 		Traffic:     true,
+		ScanAhead:   scanAhead(o),
 	}
 	if mt := si.src.ModTime; !mt.IsZero() {
 		// Classic stamps have no year: the log's last lines were written

@@ -88,6 +88,12 @@ type Options struct {
 	// program (see the package documentation). Their lines are counted in
 	// Stats.Received and Stats.Warnings instead of Stats.Ignored.
 	Traffic bool
+	// ScanAhead reads and scans lines on a goroutine of its own, ahead of
+	// Next, which then only correlates them: a log is read on two cores.
+	// The events, errors, Offset, Stats and State are those of a Reader
+	// without it. Call Close when done with the Reader, read to its end
+	// or not, to stop the goroutine.
+	ScanAhead bool
 }
 
 // Stats counts what a Reader has read so far.
@@ -144,9 +150,11 @@ type Reader struct {
 	// Input offsets: pos is the end of the last line read, lineStart its
 	// start (see Offset).
 	pos, lineStart int64
-	hold           bool // Options.HoldPartial
-	traffic        bool // Options.Traffic
-	restored       bool // Restore was called
+	hold           bool   // Options.HoldPartial
+	traffic        bool   // Options.Traffic
+	scanAhead      bool   // Options.ScanAhead
+	ahead          *ahead // the scanning goroutine, once started
+	restored       bool   // Restore was called
 
 	pending []parser.Event // events ready to be returned
 	head    int            // next pending event
@@ -191,6 +199,8 @@ func NewReader(r io.Reader, source string, opts Options) *Reader {
 		optYear: opts.Year,
 		hold:    opts.HoldPartial,
 		traffic: opts.Traffic,
+
+		scanAhead: opts.ScanAhead,
 	}
 	if rd.loc == nil {
 		rd.loc = time.UTC
@@ -241,14 +251,32 @@ func (r *Reader) Next() (parser.Event, error) {
 		if r.err != nil {
 			return parser.Event{}, r.err
 		}
-		line, err := r.readLine()
-		if err == nil {
-			if err = r.scanLine(line, &rec); err == nil {
-				if r.applyTo(&rec, &ev) {
-					r.stats.Events++
-					return ev, nil
+		var err error
+		if r.scanAhead {
+			// Lines come read and scanned from the scanning goroutine.
+			if r.ahead == nil {
+				r.startAhead()
+			}
+			var it *aheadItem
+			if it, err = r.nextAhead(); err == nil {
+				if err = it.err; err == nil {
+					if r.applyTo(&it.rec, &ev) {
+						r.stats.Events++
+						return ev, nil
+					}
+					continue
 				}
-				continue
+			}
+		} else {
+			var line []byte
+			if line, err = r.readLine(); err == nil {
+				if err = r.scanLine(line, &rec); err == nil {
+					if r.applyTo(&rec, &ev) {
+						r.stats.Events++
+						return ev, nil
+					}
+					continue
+				}
 			}
 		}
 		var perr *parser.Error
@@ -277,6 +305,20 @@ func (r *Reader) Offset() int64 {
 // Stats returns the counts so far; the map is a copy.
 func (r *Reader) Stats() Stats {
 	st := r.stats
+	if a := r.ahead; a != nil {
+		// The scanning side's counts: each side counts what it does.
+		sc := &a.scan
+		st.Lines += sc.Lines
+		st.Ignored += sc.Ignored
+		st.Foreign += sc.Foreign
+		st.Unparsed += sc.Unparsed
+		st.Probes += sc.Probes
+		st.RejectsWithoutRecipient += sc.RejectsWithoutRecipient
+		st.ExpiredWithoutRecipients += sc.ExpiredWithoutRecipients
+		st.Received += sc.Received
+		st.Warnings += sc.Warnings
+		st.Events += sc.Events
+	}
 	st.Skipped = maps.Clone(r.stats.Skipped)
 	st.OpenQueueIDs = r.queue.n
 	st.Evicted = r.queue.evicted
