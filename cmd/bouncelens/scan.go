@@ -54,6 +54,8 @@ on a pipe: the committed checkpoints stay, and the next scan adds the rest.
 
 Inputs are parsed and classified on --workers goroutines (default: the number
 of CPUs) beside one store writer; the results do not depend on the number.
+With more than two CPUs (two for --dry-run), a log's lines are also read and
+scanned on a goroutine of their own, ahead of their correlation.
 The store commits every --checkpoint new events and at the end: a scan that is
 killed keeps its committed checkpoints, and the next scan of the same input
 adds exactly what was lost. The Go heap is held near 160 MiB (the environment

@@ -133,6 +133,12 @@ func BenchmarkReaderTraffic(b *testing.B) {
 	benchReader(b, benchInput(b), Options{Year: 2026, Traffic: true})
 }
 
+// BenchmarkReaderAhead is BenchmarkReaderTraffic (what a scan reads)
+// with Options.ScanAhead: lines read and scanned on a second goroutine.
+func BenchmarkReaderAhead(b *testing.B) {
+	benchReader(b, benchInput(b), Options{Year: 2026, Traffic: true, ScanAhead: true})
+}
+
 // BenchmarkState is the end of a scan and the start of the next: State of
 // a Reader that read the bench log, and Restore of it. It reports the
 // state's size and the queue ids it holds.
@@ -166,6 +172,7 @@ func benchReader(b *testing.B, data []byte, opts Options) {
 		r := NewReader(bytes.NewReader(data), "bench", opts)
 		for _, err := r.Next(); err != io.EOF; _, err = r.Next() {
 		}
+		r.Close()
 	}
 	reportLines(b, lines)
 }
