@@ -24,6 +24,11 @@ type WriterOptions struct {
 	CheckpointEvents     int // new events per checkpoint (default 4_000_000)
 	CheckpointRecipients int // distinct recipients per checkpoint, about (default 1_000_000)
 	SpillRecipients      int // distinct recipients held in memory before they go to a run file (default: as many as take spillBytes; see spill.go)
+
+	// Classify sets the Result of a record given to Add unclassified
+	// (after DB.PrepareIDs) that turns out to be new; it is called on
+	// the goroutine that calls Add. Without it, such a record fails Add.
+	Classify func(*Record)
 }
 
 const (
@@ -333,6 +338,15 @@ func (w *Writer) Add(ctx context.Context, recs []Record) (IngestStats, error) {
 			}
 		}
 		st.New++
+		if rec.unclassified {
+			// Given unclassified on the bet that it was stored already
+			// (DB.PrepareIDs): classified and encoded here.
+			if w.opts.Classify == nil {
+				return st, fmt.Errorf("storing events: %s:%d: record not classified", rec.Source, rec.Line)
+			}
+			w.opts.Classify(rec)
+			rec.unclassified = false
+		}
 		var rh *rcptHash
 		if rhs != nil {
 			rh = &rhs[i]
@@ -385,6 +399,10 @@ func (w *Writer) rcptHashes(recs []Record) []rcptHash {
 // methods, it may be called from any goroutine, at any time.
 func (w *Writer) Prepare(recs []Record) { w.db.Prepare(recs) }
 
+// PrepareIDs is DB.PrepareIDs for the Writer's store; it may be called
+// from any goroutine, at any time.
+func (w *Writer) PrepareIDs(recs []Record) { w.db.PrepareIDs(recs) }
+
 // parallelFingerprints is the least Add that hashes on two goroutines.
 const parallelFingerprints = 1024
 
@@ -400,14 +418,15 @@ func (w *Writer) fingerprints(recs []Record) []fprint {
 	ids := w.db.ids
 	hash := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			if r := &recs[i]; r.prepared == w.db {
+			if r := &recs[i]; r.prepared == w.db || r.idsFor == w.db {
 				fps[i] = r.fp
 			} else {
 				fps[i] = fprint{ts: tsOf(r.Time), id: ids.of(&r.Event)}
 			}
 		}
 	}
-	if len(recs) < parallelFingerprints || recs[0].prepared == w.db && recs[len(recs)-1].prepared == w.db {
+	hashed := func(r *Record) bool { return r.prepared == w.db || r.idsFor == w.db }
+	if len(recs) < parallelFingerprints || hashed(&recs[0]) && hashed(&recs[len(recs)-1]) {
 		hash(0, len(recs))
 		return fps
 	}

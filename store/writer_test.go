@@ -919,3 +919,66 @@ func TestIdleHourParts(t *testing.T) {
 	ingest(t, other, shuffled)
 	sameSnapshot(t, snap(t, other), want)
 }
+
+// TestPrepareIDs: records given unclassified, with their ids alone (for
+// this store or another), are skipped when stored, and the others are
+// classified through WriterOptions.Classify, once each, and stored as if
+// they had been given classified; without Classify, Add fails naming one.
+func TestPrepareIDs(t *testing.T) {
+	recs := synth(6000, 47)
+	plain, _ := openT(t)
+	ingest(t, plain, recs)
+	want := snap(t, plain)
+	other, _ := openT(t)
+	results := make(map[string]classify.Result) // by source:line
+	for _, r := range recs {
+		results[fmt.Sprintf("%s:%d", r.Source, r.Line)] = r.Result
+	}
+	for _, name := range []string{"for this store", "half for another store"} {
+		t.Run(name, func(t *testing.T) {
+			db, _ := openT(t)
+			ingest(t, db, recs[:3000]) // the first half is stored
+			classified := 0
+			w := db.NewWriter(WriterOptions{Classify: func(r *Record) {
+				classified++
+				r.Result = results[fmt.Sprintf("%s:%d", r.Source, r.Line)]
+			}})
+			defer w.Close()
+			var dups, news int
+			for lo := 0; lo < len(recs); lo += 500 {
+				batch := make([]Record, 0, 500)
+				for _, r := range recs[lo : lo+500] {
+					batch = append(batch, Record{Event: r.Event}) // no Result
+				}
+				by := db
+				if name == "half for another store" && lo/500%2 == 1 {
+					by = other
+				}
+				by.PrepareIDs(batch)
+				st, err := w.Add(context.Background(), batch)
+				if err != nil {
+					t.Fatal(err)
+				}
+				dups, news = dups+st.Duplicate, news+st.New
+			}
+			if err := w.Commit(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if classified != news || news != 3000 || dups != 3000 {
+				t.Fatalf("%d classified, %d new, %d duplicates; want 3000 of each", classified, news, dups)
+			}
+			sameSnapshot(t, snap(t, db), want)
+		})
+	}
+	t.Run("without Classify", func(t *testing.T) {
+		db, _ := openT(t)
+		w := db.NewWriter(WriterOptions{})
+		defer w.Close()
+		batch := []Record{{Event: recs[0].Event}}
+		db.PrepareIDs(batch)
+		_, err := w.Add(context.Background(), batch)
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%s:%d: record not classified", recs[0].Source, recs[0].Line)) {
+			t.Fatalf("Add of an unclassified new record: %v", err)
+		}
+	})
+}
