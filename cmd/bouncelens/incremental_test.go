@@ -363,3 +363,49 @@ func TestKill9AnywhereThenRescan(t *testing.T) {
 	}
 	t.Logf("%d scans killed, each re-run gave the clean scan's report", kills)
 }
+
+// TestRereadGivesTheReportOfOneScan: a log read again with --reread after
+// it grew. Its first part is stored: those records go to the store
+// unclassified (mostlyStored) and, with two workers, the log is read
+// ahead (scanAhead). The store holds what one scan of the whole log gives,
+// and it finds every event of the first scan stored.
+func TestRereadGivesTheReportOfOneScan(t *testing.T) {
+	content := testLog(t, 20000)
+	ref := t.TempDir()
+	whole := filepath.Join(t.TempDir(), "maillog")
+	writeFile(t, whole, content)
+	scanOK(t, ref, whole)
+	want := fullReport(t, ref)
+	cut := bytes.LastIndexByte(content[:len(content)/2], '\n') + 1
+	t.Setenv("GOMAXPROCS", "2")
+	for _, workers := range []string{"1", "2"} {
+		t.Run(workers, func(t *testing.T) {
+			db := t.TempDir()
+			log := filepath.Join(t.TempDir(), "maillog")
+			writeFile(t, log, content[:cut])
+			first := newCount(t, scanOK(t, db, "--workers", workers, log))
+			appendFile(t, log, content[cut:])
+			summary := scanOK(t, db, "--workers", workers, "--reread", log)
+			if !strings.Contains(summary, fmt.Sprintf(", %d already stored)", first)) {
+				t.Errorf("reread after a first scan of %d new events: %s", first, summary)
+			}
+			if got := fullReport(t, db); got != want {
+				t.Errorf("report after a reread differs from one scan:\n%s\nwant:\n%s", clip(got), clip(want))
+			}
+		})
+	}
+}
+
+// newCount returns the number of new events a scan summary states.
+func newCount(t *testing.T, summary string) int {
+	t.Helper()
+	var n int
+	i := strings.LastIndex(summary, "(")
+	if i < 0 {
+		t.Fatalf("no new events in summary %q", summary)
+	}
+	if _, err := fmt.Sscanf(summary[i:], "(%d new", &n); err != nil {
+		t.Fatalf("summary %q: %v", summary, err)
+	}
+	return n
+}

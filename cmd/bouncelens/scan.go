@@ -243,7 +243,13 @@ func scanAll(ctx context.Context, db *store.DB, e *env, o *scanOptions, inputs [
 		if ix, err = loadInputIndex(ctx, db); err != nil {
 			return res, err
 		}
-		sw = db.NewWriter(store.WriterOptions{CheckpointEvents: o.checkpoint})
+		// Records of a log read before go to the store unclassified
+		// (see runPipeline); it classifies those it does not hold.
+		cache := newClassifier(classifierSize)
+		sw = db.NewWriter(store.WriterOptions{
+			CheckpointEvents: o.checkpoint,
+			Classify:         func(r *store.Record) { classifyRecord(cache, r) },
+		})
 		w = sw
 	}
 	results, st, err := runPipeline(ctx, e, o, ix, inputs, w, done)
@@ -272,6 +278,8 @@ func (discard) Add(context.Context, []store.Record) (store.IngestStats, error) {
 func (discard) SetMeta(string, []byte) {}
 
 func (discard) Prepare([]store.Record) {}
+
+func (discard) PrepareIDs([]store.Record) {}
 
 // startProfiles starts the CPU profile of --cpuprofile and the execution
 // trace of --trace; the returned stop function ends them and writes the
