@@ -107,13 +107,25 @@ func parseInput(ctx context.Context, e *env, o *scanOptions, ix *inputIndex, in 
 	res.continued = si.start
 	batch := getBatch()
 	n := 0
-	for ev, err := range parser.All(si.r) {
+	for {
 		if n++; n%recordBatch == 0 {
 			if err := ctx.Err(); err != nil {
 				return res, nil, err
 			}
 		}
+		// The event is read into the batch's next record (a recycled
+		// one: Reset keeps only its encoding buffer), which is taken
+		// back when the event is not stored.
+		batch = batch[:len(batch)+1]
+		r := &batch[len(batch)-1]
+		r.Reset()
+		ev := &r.Event
+		err := parser.NextInto(si.r, ev)
 		if err != nil {
+			batch = batch[:len(batch)-1]
+			if err == io.EOF {
+				break
+			}
 			if parser.IsSkip(err) {
 				res.skipped++
 				if len(res.firstSkips) < 20 {
@@ -126,25 +138,25 @@ func parseInput(ctx context.Context, e *env, o *scanOptions, ix *inputIndex, in 
 			res.failed = err
 			break
 		}
-		if !o.inRange(ev.Time) {
-			res.outOfRange++
-			continue
-		}
+		keep := true
 		switch {
+		case !o.inRange(ev.Time):
+			res.outOfRange++
+			keep = false
 		case ev.Status == parser.StatusReceived:
 			res.received++
 		case ev.Status == parser.StatusWarning:
 			res.warnings++
 		case ev.Recipient == "":
 			res.anonymous++
-			continue
+			keep = false
 		default:
 			res.events++
 		}
-		batch = batch[:len(batch)+1]
-		r := &batch[len(batch)-1]
-		r.Reset() // a recycled record: keep only its encoding buffer
-		r.Event = ev
+		if !keep {
+			batch = batch[:len(batch)-1]
+			continue
+		}
 		if len(batch) == cap(batch) {
 			if err := emit(batch); err != nil {
 				return res, nil, err

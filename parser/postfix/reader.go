@@ -232,24 +232,34 @@ func NewReader(r io.Reader, source string, opts Options) *Reader {
 // error of the underlying reader, wrapped with the source name and line
 // number; it is final and Next keeps returning it.
 func (r *Reader) Next() (parser.Event, error) {
-	// A line's fields, and its event, are made in these: the event is
-	// returned as it was made, not copied in and out of r.pending.
+	var ev parser.Event
+	err := r.NextInto(&ev)
+	return ev, err
+}
+
+var _ parser.IntoReader = (*Reader)(nil)
+
+// NextInto is Next with the event made in *ev, which must be the zero
+// Event (parser.IntoReader).
+func (r *Reader) NextInto(ev *parser.Event) error {
+	// A line's fields are scanned into rec, and its event is made in ev
+	// (which stays zero until an event is made in it), not copied in and
+	// out of r.pending.
 	var rec record
-	var ev parser.Event // stays zero until an event is made in it
 	for {
 		if r.head < len(r.pending) {
 			// The slot is not cleared: append overwrites it, and until
 			// then it keeps at most cap(r.pending) events' strings alive.
-			ev = r.pending[r.head]
+			*ev = r.pending[r.head]
 			r.head++
 			if r.head == len(r.pending) {
 				r.pending, r.head = r.pending[:0], 0
 			}
 			r.stats.Events++
-			return ev, nil
+			return nil
 		}
 		if r.err != nil {
-			return parser.Event{}, r.err
+			return r.err
 		}
 		var err error
 		if r.scanAhead {
@@ -260,9 +270,9 @@ func (r *Reader) Next() (parser.Event, error) {
 			var it *aheadItem
 			if it, err = r.nextAhead(); err == nil {
 				if err = it.err; err == nil {
-					if r.applyTo(&it.rec, &ev) {
+					if r.applyTo(&it.rec, ev) {
 						r.stats.Events++
-						return ev, nil
+						return nil
 					}
 					continue
 				}
@@ -271,9 +281,9 @@ func (r *Reader) Next() (parser.Event, error) {
 			var line []byte
 			if line, err = r.readLine(); err == nil {
 				if err = r.scanLine(line, &rec); err == nil {
-					if r.applyTo(&rec, &ev) {
+					if r.applyTo(&rec, ev) {
 						r.stats.Events++
-						return ev, nil
+						return nil
 					}
 					continue
 				}
@@ -282,10 +292,10 @@ func (r *Reader) Next() (parser.Event, error) {
 		var perr *parser.Error
 		if errors.As(err, &perr) {
 			r.stats.Skipped[sentinel(perr.Err)]++
-			return parser.Event{}, err
+			return err
 		}
 		r.err = err
-		return parser.Event{}, err
+		return err
 	}
 }
 
