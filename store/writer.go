@@ -25,6 +25,13 @@ type WriterOptions struct {
 	CheckpointRecipients int // distinct recipients per checkpoint, about (default 1_000_000)
 	SpillRecipients      int // distinct recipients held in memory before they go to a run file (default: as many as take spillBytes; see spill.go)
 
+	// Committing, if set, is called with true before a checkpoint's
+	// commit writes its recipient states and counts, and with false
+	// once it is done. Those writes go to Badger's value log through a
+	// mapping of its file, whose pages count in the process's RSS: a
+	// scan that holds its RSS lowers its heap limit in between.
+	Committing func(bool)
+
 	// Classify sets the Result of a record given to Add unclassified
 	// (after DB.PrepareIDs) that turns out to be new; it is called on
 	// the goroutine that calls Add. Without it, such a record fails Add.
@@ -881,6 +888,10 @@ func (w *Writer) commit(meta map[string][]byte) error {
 		return w.afterCommitMeta(inCommit)
 	}
 	seq := w.seq
+	if w.opts.Committing != nil {
+		w.opts.Committing(true)
+		defer w.opts.Committing(false)
+	}
 	if err := w.writeCheckpoint(); err != nil {
 		return w.fail(fmt.Errorf("checkpoint %d: %w", seq, err))
 	}

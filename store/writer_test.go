@@ -982,3 +982,25 @@ func TestPrepareIDs(t *testing.T) {
 		}
 	})
 }
+
+// TestCommittingHook: WriterOptions.Committing brackets every commit of a
+// checkpoint (those Add makes at CheckpointEvents, and Commit's), and no
+// commit of meta alone.
+func TestCommittingHook(t *testing.T) {
+	db, _ := openT(t)
+	var calls []bool
+	w := db.NewWriter(WriterOptions{CheckpointEvents: 1000, Committing: func(on bool) { calls = append(calls, on) }})
+	defer w.Close()
+	addAll(t, w, synth(2500, 59), 500)
+	if err := w.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w.SetMeta("x", []byte("y"))
+	if err := w.Commit(context.Background()); err != nil { // meta alone
+		t.Fatal(err)
+	}
+	want := []bool{true, false, true, false, true, false}
+	if !slices.Equal(calls, want) {
+		t.Fatalf("Committing calls %v, want %v (three checkpoints)", calls, want)
+	}
+}
