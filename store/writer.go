@@ -1066,6 +1066,9 @@ func (w *Writer) writeRcpts() error {
 	if err := w.waitSpill(); err != nil {
 		return err
 	}
+	// The spare table is empty, and up to spillBytes large: the merge
+	// gets its memory. A next checkpoint's first spill makes another.
+	w.spare = rcptTable{}
 	accs := w.rcpts.sorted()
 	grouped, start := w.rcpts.groupRefs()
 	w.rcpts.refs = nil
