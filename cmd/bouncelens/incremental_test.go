@@ -84,13 +84,20 @@ func appendFile(t *testing.T, path string, b []byte) {
 	}
 }
 
-func TestGrowingLogGivesTheReportOfOneScan(t *testing.T) {
-	content := testLog(t, 20000)
+// oneScanReport returns the full report of one scan of content, as a log,
+// into a fresh store.
+func oneScanReport(t *testing.T, content []byte) string {
+	t.Helper()
 	ref := t.TempDir()
 	whole := filepath.Join(t.TempDir(), "maillog")
 	writeFile(t, whole, content)
 	scanOK(t, ref, whole)
-	want := fullReport(t, ref)
+	return fullReport(t, ref)
+}
+
+func TestGrowingLogGivesTheReportOfOneScan(t *testing.T) {
+	content := testLog(t, 20000)
+	want := oneScanReport(t, content)
 
 	n := len(content)
 	for _, cuts := range [][]int{
@@ -371,11 +378,7 @@ func TestKill9AnywhereThenRescan(t *testing.T) {
 // and it finds every event of the first scan stored.
 func TestRereadGivesTheReportOfOneScan(t *testing.T) {
 	content := testLog(t, 20000)
-	ref := t.TempDir()
-	whole := filepath.Join(t.TempDir(), "maillog")
-	writeFile(t, whole, content)
-	scanOK(t, ref, whole)
-	want := fullReport(t, ref)
+	want := oneScanReport(t, content)
 	cut := bytes.LastIndexByte(content[:len(content)/2], '\n') + 1
 	t.Setenv("GOMAXPROCS", "2")
 	for _, workers := range []string{"1", "2"} {
