@@ -25,7 +25,9 @@ const (
 // Making the transactions on a goroutine of their own was no faster:
 // Badger's memtable flushes are the limit.
 type asyncBatch struct {
+	total int // bytes queued so far (written)
 	kv    *badger.DB
+	vlog  *sync.RWMutex // DB.vlogMu, read-held while a commit is in flight
 	txn   *badger.Txn
 	bytes int
 	sem   chan struct{}
@@ -34,8 +36,8 @@ type asyncBatch struct {
 	err   error // first error of an asynchronous commit
 }
 
-func newAsyncBatch(kv *badger.DB) *asyncBatch {
-	return &asyncBatch{kv: kv, sem: make(chan struct{}, batchesInFlight)}
+func newAsyncBatch(db *DB) *asyncBatch {
+	return &asyncBatch{kv: db.kv, vlog: &db.vlogMu, sem: make(chan struct{}, batchesInFlight)}
 }
 
 // set queues k = v; k and v must not change afterwards.
@@ -55,11 +57,15 @@ func (a *asyncBatch) set(k, v []byte) error {
 	if err != nil {
 		return err
 	}
+	a.total += len(k) + len(v)
 	if a.bytes += len(k) + len(v); a.bytes >= batchBytes {
 		a.commitAsync()
 	}
 	return nil
 }
+
+// written returns the bytes of keys and values queued so far.
+func (a *asyncBatch) written() int { return a.total }
 
 // delete queues a deletion of k.
 func (a *asyncBatch) delete(k []byte) error {
@@ -87,7 +93,9 @@ func (a *asyncBatch) commitAsync() {
 	}
 	a.sem <- struct{}{}
 	a.wg.Add(1)
+	a.vlog.RLock() // released by the callback, on Badger's goroutine
 	a.txn.CommitWith(func(err error) {
+		a.vlog.RUnlock()
 		if err != nil {
 			a.mu.Lock()
 			if a.err == nil {

@@ -166,6 +166,13 @@ type DB struct {
 	hours map[uint32]*hourState // dedup sets cached across Writers (under wmu)
 	tick  uint64                // LRU clock of hours (under wmu)
 
+	// vlogMu is read-held by each asyncBatch commit in flight, and held
+	// by dropPages, which must not run while Badger writes (a write that
+	// fills a value log file remaps it). The Writer makes its other
+	// writes (kv.Update) on its own goroutine, never during a drop.
+	vlogMu sync.RWMutex
+	drops  int // dropPages calls, for the tests (under vlogMu)
+
 	liveIDs int          // maxLiveIDs if 0 (tests set less)
 	ids     idKind       // the function of the store's event ids (checkSchema)
 	rseed   rcptSeed     // of the recipient tables of its Writers (Prepare hashes with it)
@@ -705,4 +712,16 @@ type Totals struct {
 	Recipients uint64
 	FirstDay   time.Time // UTC midnight of the earliest dated event; zero if none
 	LastDay    time.Time // UTC midnight of the latest dated event; zero if none
+}
+
+// dropPages drops the value log's pages from the process's RSS
+// (dropValueLogPages), once no asyncBatch commit is in flight.
+func (db *DB) dropPages() {
+	if db.dir == "" {
+		return
+	}
+	db.vlogMu.Lock()
+	defer db.vlogMu.Unlock()
+	dropValueLogPages(db.dir)
+	db.drops++
 }

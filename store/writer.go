@@ -593,7 +593,7 @@ func (w *Writer) begin() error {
 	}
 	w.cs.next = seq + 1
 	w.seq = seq
-	w.wb = newAsyncBatch(w.db.kv)
+	w.wb = newAsyncBatch(w.db)
 	return nil
 }
 
@@ -918,6 +918,9 @@ func (w *Writer) commit(meta map[string][]byte) error {
 		return w.fail(fmt.Errorf("committing checkpoint %d: %w", seq, err))
 	}
 	w.cs.commit = seq
+	// The value log's pages, which this checkpoint's recipient states
+	// filled, can leave the RSS.
+	w.db.dropPages()
 	if end != nil {
 		w.cs.segEnd, _ = decodeSegEnd(end)
 	}
@@ -1095,7 +1098,7 @@ func (w *Writer) writeRcpts() error {
 	if err != nil {
 		return err
 	}
-	wb := newAsyncBatch(w.db.kv)
+	wb := newAsyncBatch(w.db)
 	done := make(chan error, 1)
 	go func() { done <- w.mergeRcpts(hi, accs[k:], grouped, start, wb) }()
 	err = w.mergeRcpts(lo, accs[:k], grouped, start, w.wb)
@@ -1132,6 +1135,7 @@ func (w *Writer) mergeRcpts(runs []*runCursor, accs []uint32, grouped []partRef,
 		matched []*runCursor
 		pending = accs
 		head    rcptAcc // of pending[0]
+		dropped = wb.written()
 	)
 	if len(pending) > 0 {
 		w.rcpts.load(pending[0], &head)
@@ -1213,6 +1217,13 @@ func (w *Writer) mergeRcpts(runs []*runCursor, accs []uint32, grouped []partRef,
 			if err != nil {
 				return err
 			}
+			// The states written, and those read, fill the value log's
+			// pages; dropping them now and then keeps them out of the
+			// RSS during the merge too (dropPages).
+			if n := wb.written(); n-dropped >= dropEvery {
+				dropped = n
+				w.db.dropPages()
+			}
 			for _, r := range matched {
 				if err := r.next(); err != nil {
 					return err
@@ -1230,6 +1241,10 @@ func (w *Writer) mergeRcpts(runs []*runCursor, accs []uint32, grouped []partRef,
 	}
 	return nil
 }
+
+// dropEvery is how many bytes a recipient merge writes between two drops
+// of the value log's pages (DB.dropPages).
+var dropEvery = 4 << 20 // a variable for the tests
 
 // sortedLookup looks keys of one kind up in ascending order in one view.
 type sortedLookup struct {
@@ -1554,7 +1569,7 @@ func (db *DB) recoverBlocks(cs *commitState) error {
 	if len(lost) == 0 {
 		return nil
 	}
-	wb := newAsyncBatch(db.kv)
+	wb := newAsyncBatch(db)
 	defer wb.cancel()
 	err := db.kv.View(func(txn *badger.Txn) error {
 		for _, kind := range []byte{kindBlock, kindFprint} {

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// valueLogRSS returns the resident KiB of this process's mappings of the
+// value log files in dir.
+func valueLogRSS(t *testing.T, dir string) int {
+	t.Helper()
+	abs, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	total, in := 0, false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		switch {
+		case len(fields) >= 5 && strings.Contains(fields[0], "-"):
+			in = len(fields) >= 6 && strings.HasPrefix(fields[5], abs+"/") && strings.HasSuffix(fields[5], ".vlog")
+		case in && fields[0] == "Rss:":
+			n, _ := strconv.Atoi(fields[1])
+			total += n
+		}
+	}
+	return total
+}
+
+// TestCommitDropsValueLogPages: after a commit that wrote megabytes of
+// recipient states, the value log's pages are out of the RSS, and the
+// states read back intact.
+func TestCommitDropsValueLogPages(t *testing.T) {
+	db, dir := openT(t)
+	recs := synth(20000, 61)
+	for i := range recs {
+		// 20k recipients with long last texts: about 8 MB of states.
+		recs[i].Recipient = fmt.Sprintf("r%d@example.com", i)
+		recs[i].Text = fmt.Sprintf("%d %s", i, strings.Repeat("a long diagnostic text ", 16))
+	}
+	defer func(n int) { dropEvery = n }(dropEvery)
+	dropEvery = 1 << 40 // the commit's drop alone
+	w := db.NewWriter(WriterOptions{})
+	addAll(t, w, recs, 1000)
+	w.Close()
+	if db.drops == 0 {
+		t.Fatal("no drop")
+	}
+	if kib := valueLogRSS(t, dir); kib > 256 {
+		t.Errorf("%d KiB of the value log resident after the commit", kib)
+	}
+	// Read back from the page cache, intact.
+	for _, i := range []int{0, 7777, 19999} {
+		r, ok, err := db.Recipient(context.Background(), recs[i].Recipient)
+		if err != nil || !ok || r.LastText != recs[i].Text || r.Events != 1 {
+			t.Fatalf("recipient %s: %+v, %v, %v; want last text %q", recs[i].Recipient, r, ok, err, recs[i].Text)
+		}
+	}
+}

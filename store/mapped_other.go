@@ -1,0 +1,6 @@
+//go:build !linux
+
+package store
+
+// dropValueLogPages does nothing here (see mapped_linux.go).
+func dropValueLogPages(string) {}
