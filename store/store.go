@@ -715,7 +715,8 @@ type Totals struct {
 }
 
 // dropPages drops the value log's pages from the process's RSS
-// (dropValueLogPages), once no asyncBatch commit is in flight.
+// (dropValueLogPages), once no asyncBatch commit is in flight, and asks
+// the kernel to reclaim those of the tables (pageOutTables).
 func (db *DB) dropPages() {
 	if db.dir == "" {
 		return
@@ -723,5 +724,6 @@ func (db *DB) dropPages() {
 	db.vlogMu.Lock()
 	defer db.vlogMu.Unlock()
 	dropValueLogPages(db.dir)
+	pageOutTables(db.dir)
 	db.drops++
 }
