@@ -23,8 +23,10 @@
 //     run, where every event is already stored;
 //   - pflogsumm FILE > /dev/null on the medium classic file, when pflogsumm
 //     is on PATH (Debian package pflogsumm);
-//   - with --concat N, the largest classic file of --sizes piped N times into
-//     bouncelens scan --db FRESH - from this process (no big file on disk).
+//   - with --concat N, the largest classic file of --sizes and N-1 more of
+//     its size generated with seeds 2 to N (distinct traffic: copies of one
+//     file would be all stored already past the first), piped one after
+//     the other into bouncelens scan --db FRESH - from this process.
 //
 // Every measurement is one warm-up run then --runs runs; the table shows
 // medians (-v adds the minimum and maximum MB/s). MB/s are 10^6 bytes of
@@ -57,7 +59,7 @@ func main() {
 	sizes := fs.String("sizes", "medium,large", "comma-separated `sizes`: small (10 MB), medium (200 MB), large (1000 MB); tiny (2000 lines) is for tests")
 	fs.IntVar(&cfg.runs, "runs", 3, "measured runs of each measurement, after one warm-up run; the table shows medians")
 	fs.StringVar(&cfg.bin, "bin", "", "`path` of a bouncelens binary (default: go build ./cmd/bouncelens into a temporary directory)")
-	fs.IntVar(&cfg.concat, "concat", 0, "pipe the largest classic file `N` times into bouncelens scan - (5 for the 5 GB test of the issue; 0: off)")
+	fs.IntVar(&cfg.concat, "concat", 0, "pipe the largest classic file and `N`-1 more of its size (seeds 2 to N) into bouncelens scan - (5 for the 5 GB test of the issue; 0: off)")
 	fs.StringVar(&cfg.scanFlags, "scan-flags", "", "extra `flags` for every bouncelens scan, split on white space (e.g. \"--workers 1\")")
 	fs.BoolVar(&cfg.verbose, "v", false, "show the minimum and maximum MB/s of the runs and the progress of each run")
 	fs.Usage = func() {
@@ -71,7 +73,7 @@ the bars of issue 5 (PASS/FAIL) and the machine.
 Examples:
 	go run ./cmd/benchscan --sizes small --runs 1          # quick look, seconds
 	go run ./cmd/benchscan                                  # medium and large, 3 runs
-	go run ./cmd/benchscan --concat 5                       # plus 5 x 1 GB through stdin
+	go run ./cmd/benchscan --concat 5                       # plus 5 distinct 1 GB logs through stdin
 	go run ./cmd/benchscan --sizes medium --scan-flags "--workers 1"
 	go run ./cmd/benchscan --bin /tmp/bl --dir ~/benchdata > bench.md
 

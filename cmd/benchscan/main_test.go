@@ -176,7 +176,7 @@ func benchRows() []row {
 		mk("large-classic.log.gz", "large", 3, "classic", true, toolCeilingGz, 1000, []float64{4}, 0, 0, 250),
 		mk("large-classic.log.gz", "large", 3, "classic", true, toolScan, 1000, []float64{4.5}, 220, 5000, 250),
 		func() row {
-			r := mk("5 x large-classic.log (stdin)", "large", 3, "classic", false, toolScan, 5000, []float64{10}, 230, 25000, 1000)
+			r := mk("5 x large-classic.log, seeds 1-5 (stdin)", "large", 3, "classic", false, toolScan, 5000, []float64{10}, 230, 25000, 1000)
 			r.concat = 5
 			return r
 		}(),
@@ -219,7 +219,7 @@ func TestEvalBars(t *testing.T) {
 		{"all pass", benchRows(), "", all(pass),
 			[]string{"50% (large-classic.log: 500.0 of 1000.0 MB/s)", "89% (large-classic.log.gz: 222.2 of 250.0 MB/s)",
 				"25.0x (medium-classic.log: 200.0 vs 8.0 MB/s; pflogsumm 400.0 MiB)", "95% of classic (large: 476.2 vs 500.0 MB/s)",
-				"220.0 MiB (largest of the large inputs: large-classic.log.gz, scan)", "230.0 MiB at 500.0 MB/s on 5 x large-classic.log (stdin); 1.15x the RSS of one file",
+				"220.0 MiB (largest of the large inputs: large-classic.log.gz, scan)", "230.0 MiB at 500.0 MB/s on 5 x large-classic.log, seeds 1-5 (stdin); 1.15x the RSS of one file",
 				"2.50x (large-classic.log: 2.00 s vs 0.80 s)"}},
 		{"slow scan", set(benchRows(), "large-classic.log", toolScan, 3, 0), "",
 			// 333 MB/s: 33% of the ceiling; ISO now faster than classic; rescan 3.75x.
@@ -229,7 +229,7 @@ func TestEvalBars(t *testing.T) {
 		{"slow iso", set(benchRows(), "large-iso.log", toolScan, 2.3, 0), "", []string{pass, pass, pass, fail, pass, pass, pass}, []string{"", "", "", "87%", "", "", ""}},
 		{"fat rescan", set(benchRows(), "large-classic.log", toolRescan, 0, 256), "", []string{pass, pass, pass, pass, fail, pass, pass}, []string{"", "", "", "", "256.0 MiB", "", ""}},
 		{"fat medium does not count", set(benchRows(), "medium-classic.log", toolScan, 0, 900), "", all(pass), []string{"", "", "", "", "220.0 MiB", "", ""}},
-		{"fat concat", set(benchRows(), "5 x large-classic.log (stdin)", toolScan, 0, 300), "", []string{pass, pass, pass, pass, pass, fail, pass}, nil},
+		{"fat concat", set(benchRows(), "5 x large-classic.log, seeds 1-5 (stdin)", toolScan, 0, 300), "", []string{pass, pass, pass, pass, pass, fail, pass}, nil},
 		{"slow rescan", set(benchRows(), "large-classic.log", toolRescan, 1.01, 0), "", []string{pass, pass, pass, pass, pass, pass, fail}, []string{"", "", "", "", "", "", "1.98x"}},
 		{"nothing", nil, "pflogsumm: not installed (apt install pflogsumm)", all(notMeasured),
 			[]string{"not measured", "not measured", "pflogsumm: not installed (apt install pflogsumm)", "not measured", "not measured", "--concat 5", "not measured"}},
@@ -375,15 +375,21 @@ func TestEndToEnd(t *testing.T) {
 	out := stdout.String()
 	t.Log("\n" + out)
 
-	for _, f := range []string{"tiny-classic.log", "tiny-iso.log", "tiny-classic.log.gz"} {
+	for _, f := range []string{"tiny-classic.log", "tiny-iso.log", "tiny-classic.log.gz", "tiny-classic-seed2.log"} {
 		lines, _, err := lineScan(filepath.Join(dir, f))
 		if err != nil || lines != 2000 {
 			t.Errorf("%s: %d lines, %v; want 2000 generated lines", f, lines, err)
 		}
 	}
+	// The concatenation's second log is other traffic than the first.
+	one, _ := os.ReadFile(filepath.Join(dir, "tiny-classic.log"))
+	two, _ := os.ReadFile(filepath.Join(dir, "tiny-classic-seed2.log"))
+	if bytes.Equal(one, two) {
+		t.Error("tiny-classic-seed2.log is tiny-classic.log")
+	}
 	// A bouncelens row: MB/s, lines/s, events/s, RSS all positive numbers.
 	num := `[1-9][\d,.]*|0\.\d*[1-9]\d*`
-	for _, in := range []string{"tiny-classic.log", "tiny-iso.log", "tiny-classic.log.gz", `2 x tiny-classic.log \(stdin\)`} {
+	for _, in := range []string{"tiny-classic.log", "tiny-iso.log", "tiny-classic.log.gz", `2 x tiny-classic.log, seeds 1-2 \(stdin\)`} {
 		re := regexp.MustCompile(`(?m)^\| ` + in + ` \| bouncelens scan \| (` + num + `) \| (` + num + `) \| (` + num + `) \| (` + num + `) \| \d+% \|$`)
 		if !re.MatchString(out) {
 			t.Errorf("no complete bouncelens scan row for %s", in)

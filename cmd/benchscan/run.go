@@ -21,14 +21,34 @@ type inputFile struct {
 	size   size
 	format string // classic or iso
 	gz     bool
+	seed   int // genlog's --seed; 0 is 1
 }
 
 func (f inputFile) name() string {
-	n := f.size.name + "-" + f.format + ".log"
+	n := f.size.name + "-" + f.format
+	if f.seed > 1 {
+		n += fmt.Sprintf("-seed%d", f.seed)
+	}
+	n += ".log"
 	if f.gz {
 		n += ".gz"
 	}
 	return n
+}
+
+// concatInputs returns the files of the concatenation: big (seed 1), then
+// the same size and format with seeds 2 to copies. Distinct logs, not
+// copies of one: past the first, copies would be all stored already, and
+// the scan would make no checkpoint of new events, which is what memory
+// must stay flat through.
+func concatInputs(big inputFile, copies int) []inputFile {
+	fs := []inputFile{big}
+	for seed := 2; seed <= copies; seed++ {
+		f := big
+		f.seed = seed
+		fs = append(fs, f)
+	}
+	return fs
 }
 
 // inputsFor lists the files of the sizes: classic, iso and gzip'ed classic
@@ -36,7 +56,7 @@ func (f inputFile) name() string {
 func inputsFor(sizes []size) []inputFile {
 	var fs []inputFile
 	for _, s := range sizes {
-		fs = append(fs, inputFile{s, "classic", false}, inputFile{s, "iso", false}, inputFile{s, "classic", true})
+		fs = append(fs, inputFile{size: s, format: "classic"}, inputFile{size: s, format: "iso"}, inputFile{size: s, format: "classic", gz: true})
 	}
 	return fs
 }
@@ -118,7 +138,15 @@ func run(cfg config) error {
 				big = &files[i]
 			}
 		}
-		r, err := b.concat(ceilings[big.name()], filepath.Join(cfg.dir, big.name()), cfg.concat)
+		parts := concatInputs(*big, cfg.concat)
+		if err := ensureInputs(cfg, parts); err != nil {
+			return err
+		}
+		var paths []string
+		for _, f := range parts {
+			paths = append(paths, filepath.Join(cfg.dir, f.name()))
+		}
+		r, err := b.concat(ceilings[big.name()], paths)
 		if err != nil {
 			return err
 		}
@@ -183,7 +211,7 @@ func ensureInputs(cfg config, files []inputFile) error {
 		dst := filepath.Join(cfg.dir, f.name())
 		tmp := fmt.Sprintf("%s.tmp%d", dst, os.Getpid())
 		args := append([]string{cfg.genlog}, f.size.arg...)
-		args = append(args, "--seed", "1", "--format", f.format, "--out", tmp)
+		args = append(args, "--seed", fmt.Sprint(max(f.seed, 1)), "--format", f.format, "--out", tmp)
 		if f.gz {
 			args = append(args, "--gzip")
 		}
@@ -308,20 +336,28 @@ func (b *bench) scan(ceil row, path string) (scan, rescan row, err error) {
 	return scan, rescan, nil
 }
 
-// concat measures bouncelens scan - of copies times the file path, piped
-// from this process.
-func (b *bench) concat(one row, path string, copies int) (row, error) {
+// concat measures bouncelens scan - of the files at paths (the first
+// one's ceiling row is one), piped one after the other from this process.
+func (b *bench) concat(one row, paths []string) (row, error) {
+	copies := len(paths)
 	r := one
-	r.input = fmt.Sprintf("%d x %s (stdin)", copies, one.input)
+	r.input = fmt.Sprintf("%d x %s, seeds 1-%d (stdin)", copies, one.input, copies)
 	r.concat, r.tool, r.walls = copies, toolScan, nil
-	r.bytes, r.lines = one.bytes*int64(copies), one.lines*int64(copies)
+	r.bytes, r.lines = 0, 0
+	for _, p := range paths {
+		lines, n, err := lineScan(p)
+		if err != nil {
+			return r, fmt.Errorf("line scan of %s: %w", p, err)
+		}
+		r.bytes, r.lines = r.bytes+n, r.lines+lines
+	}
 	fmt.Fprintf(b.cfg.stderr, "benchscan: %s\n", r.input)
 	for i := 0; i <= b.cfg.runs; i++ {
 		db, err := os.MkdirTemp("", "benchscan-db-")
 		if err != nil {
 			return r, fmt.Errorf("temporary store: %w", err)
 		}
-		in, closeIn, err := repeat(path, copies)
+		in, closeIn, err := concatenate(paths)
 		var m measurement
 		if err == nil {
 			m, err = b.runScan(db, "-", in, "--reread")
@@ -341,8 +377,8 @@ func (b *bench) concat(one row, path string, copies int) (row, error) {
 	return r, nil
 }
 
-// repeat opens path copies times and returns the concatenation.
-func repeat(path string, copies int) (io.Reader, func(), error) {
+// concatenate opens the files at paths and returns their concatenation.
+func concatenate(paths []string) (io.Reader, func(), error) {
 	var files []*os.File
 	closeAll := func() {
 		for _, f := range files {
@@ -350,7 +386,7 @@ func repeat(path string, copies int) (io.Reader, func(), error) {
 		}
 	}
 	var rs []io.Reader
-	for range copies {
+	for _, path := range paths {
 		f, err := os.Open(path)
 		if err != nil {
 			closeAll()
