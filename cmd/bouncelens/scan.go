@@ -59,7 +59,7 @@ before), a log's lines are also read and scanned on a goroutine of their own,
 ahead of their correlation.
 The store commits every --checkpoint new events and at the end: a scan that is
 killed keeps its committed checkpoints, and the next scan of the same input
-adds exactly what was lost. The Go heap is held near 200 MiB while reading
+adds exactly what was lost. The Go heap is held near 160 MiB while reading
 and 150 MiB while committing (the environment variable GOMEMLIMIT overrides
 both; GOGC is 200 unless set).
 
@@ -131,17 +131,15 @@ func setupScan(fs *flag.FlagSet) runFunc {
 
 // The Go runtime's soft memory limits during a scan, unless GOMEMLIMIT
 // is set: scanMemoryLimit while it reads, commitMemoryLimit while a
-// checkpoint commits and the store closes. The commit writes recipient
-// states to Badger's value log through a mapping of the file, whose
-// pages count in the RSS (up to 90 MiB at the end of a 1 GB scan): the
-// heap makes room for them. 200/150 MiB instead of 160 MiB throughout:
-// a peak RSS of 222-223 MiB instead of 233-235 MiB on the 1 GB log, and
-// 228-231 instead of 236-243 on five of it through stdin, in the same
-// time (3.27 s each, 5 alternating runs). A higher limit for the commit
-// would make it faster (200 MiB throughout: 0.16 s less) but cost the
-// RSS that the mapped pages take.
+// checkpoint commits and the store closes. A commit holds more of its
+// own (recipient runs, Badger's transactions) while Badger's value log
+// and tables take mapped file pages, which count in the RSS too (the
+// store drops them at times, DB.dropPages). On the 1 GB log, 160/150 MiB
+// peaks at 171 MiB (200/150: 203 MiB), in the same time (3.09 s, 5
+// alternating runs); 140/140 takes 0.05 s more. A higher limit for the
+// commit alone bought no time either (180 MiB: 3.08 vs 3.07 s).
 const (
-	scanMemoryLimit   = 200 << 20
+	scanMemoryLimit   = 160 << 20
 	commitMemoryLimit = 150 << 20
 )
 
