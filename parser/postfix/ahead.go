@@ -97,15 +97,6 @@ func (r *Reader) startAhead() {
 func (r *Reader) runAhead(a *ahead) {
 	defer close(a.done)
 	clock, clockSet := r.clock, r.clockSet
-	var dayY, dayM, dayD int
-	var dayBase int64
-	unix := func(ts *stamp) int64 {
-		if ts.year != dayY || ts.month != dayM || ts.day != dayD {
-			dayY, dayM, dayD = ts.year, ts.month, ts.day
-			dayBase = daysFromCivil(ts.year, ts.month, ts.day) * 86400
-		}
-		return dayBase + int64(ts.hour*3600+ts.min*60+ts.sec-ts.offset)
-	}
 	allocated := 0
 	for {
 		var b *aheadBatch
@@ -150,22 +141,18 @@ func (r *Reader) runAhead(a *ahead) {
 				b.buf = b.buf[:off]
 				continue
 			}
+			moves := false // the line's stamp moves the log clock on
 			if it.rec.timed {
-				t := unix(&it.rec.ts)
-				if !clockSet || t > clock {
-					clock, clockSet = t, true
-				} else if it.rec.kind == recNone {
-					b.items = b.items[:len(b.items)-1] // a stamp that moves nothing
-					b.buf = b.buf[:off]
-					continue
+				if t := r.unixOf(&it.rec.ts); !clockSet || t > clock {
+					clock, clockSet, moves = t, true, true
 				}
-			} else if it.rec.kind == recNone {
-				b.items = b.items[:len(b.items)-1]
-				b.buf = b.buf[:off]
-				continue
 			}
 			if it.rec.kind == recNone {
 				b.buf = b.buf[:off] // the stamp is all the applying side reads
+				if !moves {
+					b.items = b.items[:len(b.items)-1] // nothing to apply
+					continue
+				}
 			}
 			it.line, it.start, it.end, it.err = r.line, r.lineStart, r.pos, nil
 		}
@@ -212,9 +199,11 @@ func (r *Reader) nextAhead() (*aheadItem, error) {
 	}
 }
 
-// closeAhead stops the scanning goroutine and waits for it: it returns
-// once it sees the stop, or once a read in progress returns.
-func (r *Reader) closeAhead() {
+// Close stops the goroutine of Options.ScanAhead, if one runs, and waits
+// for it (it stops when it sees the stop, or once a read in progress
+// returns); it does not close the input. Next must not be called after
+// Close. Without ScanAhead it does nothing.
+func (r *Reader) Close() error {
 	if a := r.ahead; a != nil {
 		select {
 		case <-a.stop:
@@ -223,13 +212,6 @@ func (r *Reader) closeAhead() {
 		}
 		<-a.done
 	}
-}
-
-// Close stops the goroutine of Options.ScanAhead, if one runs; it does
-// not close the input. Next must not be called after Close. Without
-// ScanAhead it does nothing.
-func (r *Reader) Close() error {
-	r.closeAhead()
 	return nil
 }
 

@@ -84,24 +84,7 @@ func (r *Reader) applyTo(rec *record, ev *parser.Event) bool {
 // passed since the last sweep. The clock never moves back: a line written
 // out of order does not sweep.
 func (r *Reader) tick(rec *record) {
-	ts := &rec.ts
-	if ts.year != r.dayYear || ts.month != r.dayMonth || ts.day != r.dayDay || !r.clockSet {
-		r.tickDay(rec)
-		return
-	}
-	t := r.dayBase + int64(ts.hour*3600+ts.min*60+ts.sec-ts.offset)
-	rec.unix = t
-	if t > r.clock {
-		r.advance(t)
-	}
-}
-
-// tickDay is tick for a line of another day than the last, or the first.
-func (r *Reader) tickDay(rec *record) {
-	ts := &rec.ts
-	r.dayYear, r.dayMonth, r.dayDay = ts.year, ts.month, ts.day
-	r.dayBase = daysFromCivil(ts.year, ts.month, ts.day) * 86400
-	t := r.dayBase + int64(ts.hour*3600+ts.min*60+ts.sec-ts.offset)
+	t := r.unixOf(&rec.ts)
 	rec.unix = t
 	if !r.clockSet {
 		r.clock, r.clockSet = t, true
@@ -111,6 +94,17 @@ func (r *Reader) tickDay(rec *record) {
 	if t > r.clock {
 		r.advance(t)
 	}
+}
+
+// unixOf returns ts in Unix seconds (an unzoned stamp read as UTC), with
+// the Unix seconds of its day's midnight cached for the lines after it:
+// most lines cost no calendar arithmetic.
+func (r *Reader) unixOf(ts *stamp) int64 {
+	if ts.year != r.dayYear || ts.month != r.dayMonth || ts.day != r.dayDay {
+		r.dayYear, r.dayMonth, r.dayDay = ts.year, ts.month, ts.day
+		r.dayBase = daysFromCivil(ts.year, ts.month, ts.day) * 86400
+	}
+	return r.dayBase + int64(ts.hour*3600+ts.min*60+ts.sec-ts.offset)
 }
 
 // advance moves the log clock on to t and sweeps when it is time.

@@ -242,10 +242,10 @@ var _ parser.IntoReader = (*Reader)(nil)
 // NextInto is Next with the event made in *ev, which must be the zero
 // Event (parser.IntoReader).
 func (r *Reader) NextInto(ev *parser.Event) error {
-	// A line's fields are scanned into rec, and its event is made in ev
-	// (which stays zero until an event is made in it), not copied in and
-	// out of r.pending.
-	var rec record
+	// A line's fields are scanned into scratch (unless the scanning
+	// goroutine did), and its event is made in ev (which stays zero until
+	// an event is made in it), not copied in and out of r.pending.
+	var scratch record
 	for {
 		if r.head < len(r.pending) {
 			// The slot is not cleared: append overwrites it, and until
@@ -261,33 +261,13 @@ func (r *Reader) NextInto(ev *parser.Event) error {
 		if r.err != nil {
 			return r.err
 		}
-		var err error
-		if r.scanAhead {
-			// Lines come read and scanned from the scanning goroutine.
-			if r.ahead == nil {
-				r.startAhead()
+		rec, err := r.nextRecord(&scratch)
+		if err == nil {
+			if r.applyTo(rec, ev) {
+				r.stats.Events++
+				return nil
 			}
-			var it *aheadItem
-			if it, err = r.nextAhead(); err == nil {
-				if err = it.err; err == nil {
-					if r.applyTo(&it.rec, ev) {
-						r.stats.Events++
-						return nil
-					}
-					continue
-				}
-			}
-		} else {
-			var line []byte
-			if line, err = r.readLine(); err == nil {
-				if err = r.scanLine(line, &rec); err == nil {
-					if r.applyTo(&rec, ev) {
-						r.stats.Events++
-						return nil
-					}
-					continue
-				}
-			}
+			continue
 		}
 		var perr *parser.Error
 		if errors.As(err, &perr) {
@@ -297,6 +277,27 @@ func (r *Reader) NextInto(ev *parser.Event) error {
 		r.err = err
 		return err
 	}
+}
+
+// nextRecord returns the next line's record, or the error that skips the
+// line or ends the input: scanned here into scratch, or taken from the
+// scanning goroutine (Options.ScanAhead).
+func (r *Reader) nextRecord(scratch *record) (*record, error) {
+	if !r.scanAhead {
+		line, err := r.readLine()
+		if err != nil {
+			return nil, err
+		}
+		return scratch, r.scanLine(line, scratch)
+	}
+	if r.ahead == nil {
+		r.startAhead()
+	}
+	it, err := r.nextAhead()
+	if err != nil {
+		return nil, err
+	}
+	return &it.rec, it.err
 }
 
 // Offset returns the number of bytes of input consumed through the end of
