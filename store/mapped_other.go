@@ -2,8 +2,9 @@
 
 package store
 
-// dropValueLogPages does nothing here (see mapped_linux.go).
-func dropValueLogPages(string) {}
+// mappedDir returns "": there is nothing to release here (see
+// mapped_linux.go).
+func mappedDir(string) string { return "" }
 
-// pageOutTables does nothing here (see mapped_linux.go).
-func pageOutTables(string) {}
+// releaseMappedPages does nothing here (see mapped_linux.go).
+func releaseMappedPages(string) {}

@@ -105,6 +105,10 @@ func (db *DB) PrepareIDs(recs []Record) {
 	}
 }
 
+// hasID tells whether r's fp holds its id in db (Prepare or PrepareIDs
+// for db).
+func (r *Record) hasID(db *DB) bool { return r.prepared == db || r.idsFor == db }
+
 // Reset clears r for reuse, keeping the buffer Prepare encodes into (a
 // caller that recycles its records allocates no encodings then).
 func (r *Record) Reset() { *r = Record{enc: r.enc[:0]} }
@@ -171,7 +175,8 @@ type DB struct {
 	// fills a value log file remaps it). The Writer makes its other
 	// writes (kv.Update) on its own goroutine, never during a drop.
 	vlogMu sync.RWMutex
-	drops  int // dropPages calls, for the tests (under vlogMu)
+	mapDir string // dir as /proc/self/maps names it ("" in memory: nothing mapped)
+	drops  int    // dropPages calls, for the tests (under vlogMu)
 
 	liveIDs int          // maxLiveIDs if 0 (tests set less)
 	ids     idKind       // the function of the store's event ids (checkSchema)
@@ -294,7 +299,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("opening store %s: %w", dir, err)
 	}
-	db := &DB{kv: kv, dir: dir, ro: opts.ReadOnly, rseed: newRcptSeed(), cseed: maphash.MakeSeed()}
+	db := &DB{kv: kv, dir: dir, ro: opts.ReadOnly, rseed: newRcptSeed(), cseed: maphash.MakeSeed(), mapDir: mappedDir(dir)}
 	if !opts.InMemory {
 		db.segs = newSegments(dir)
 	}
@@ -714,16 +719,15 @@ type Totals struct {
 	LastDay    time.Time // UTC midnight of the latest dated event; zero if none
 }
 
-// dropPages drops the value log's pages from the process's RSS
-// (dropValueLogPages), once no asyncBatch commit is in flight, and asks
-// the kernel to reclaim those of the tables (pageOutTables).
+// dropPages drops the value log's pages from the process's RSS, once no
+// asyncBatch commit is in flight, and asks the kernel to reclaim those of
+// the tables (releaseMappedPages).
 func (db *DB) dropPages() {
 	if db.dir == "" {
 		return
 	}
 	db.vlogMu.Lock()
 	defer db.vlogMu.Unlock()
-	dropValueLogPages(db.dir)
-	pageOutTables(db.dir)
+	releaseMappedPages(db.mapDir)
 	db.drops++
 }

@@ -425,15 +425,14 @@ func (w *Writer) fingerprints(recs []Record) []fprint {
 	ids := w.db.ids
 	hash := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			if r := &recs[i]; r.prepared == w.db || r.idsFor == w.db {
+			if r := &recs[i]; r.hasID(w.db) {
 				fps[i] = r.fp
 			} else {
 				fps[i] = fprint{ts: tsOf(r.Time), id: ids.of(&r.Event)}
 			}
 		}
 	}
-	hashed := func(r *Record) bool { return r.prepared == w.db || r.idsFor == w.db }
-	if len(recs) < parallelFingerprints || hashed(&recs[0]) && hashed(&recs[len(recs)-1]) {
+	if len(recs) < parallelFingerprints || recs[0].hasID(w.db) && recs[len(recs)-1].hasID(w.db) {
 		hash(0, len(recs))
 		return fps
 	}
