@@ -77,6 +77,44 @@ func TestCommitDropsValueLogPages(t *testing.T) {
 	}
 }
 
+// TestOpenDropsValueLogPages: opening a store with megabytes of value
+// log leaves none of it resident (Badger reads the last file as it
+// opens), and the states read back intact.
+func TestOpenDropsValueLogPages(t *testing.T) {
+	dir := t.TempDir()
+	db, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := synth(20000, 71)
+	for i := range recs {
+		recs[i].Recipient = fmt.Sprintf("r%d@example.com", i)
+		recs[i].Text = fmt.Sprintf("%d %s", i, strings.Repeat("a long diagnostic text ", 16))
+	}
+	w := db.NewWriter(WriterOptions{})
+	addAll(t, w, recs, 1000)
+	w.Close()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, ro := range []bool{false, true} {
+		db, err := Open(dir, Options{ReadOnly: ro})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kib := valueLogRSS(t, dir); kib > 256 {
+			t.Errorf("read-only %v: %d KiB of the value log resident after Open", ro, kib)
+		}
+		r, ok, err := db.Recipient(context.Background(), recs[4321].Recipient)
+		if err != nil || !ok || r.LastText != recs[4321].Text {
+			t.Errorf("read-only %v: recipient %s: %+v, %v, %v", ro, recs[4321].Recipient, r, ok, err)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestDropPagesOutTables: the tables Badger built and mapped leave the
 // RSS when the store drops its pages.
 func TestDropPagesOutTables(t *testing.T) {
