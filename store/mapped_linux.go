@@ -27,7 +27,8 @@ func mappedDir(dir string) string {
 }
 
 // releaseMappedPages takes the pages of the store's files that this
-// process has mapped out of its RSS, in one pass over /proc/self/maps.
+// process has mapped out of its RSS, in one pass over /proc/self/maps;
+// those of the tables only if tablesOnly.
 // Badger reads and writes its value log and tables through shared
 // mappings of the files and keeps them mapped (the value log until
 // Close, a table while it lives): without this a scan's RSS grew with
@@ -47,7 +48,7 @@ func mappedDir(dir string) string {
 // loses nothing whatever the range holds (a private page is swapped, or
 // kept when there is no swap). Clean table pages leave the page cache
 // too: a later read of them goes to the disk.
-func releaseMappedPages(dir string) {
+func releaseMappedPages(dir string, tablesOnly bool) {
 	if dir == "" {
 		return
 	}
@@ -65,7 +66,7 @@ func releaseMappedPages(dir string) {
 		}
 		var advice int
 		switch {
-		case bytes.HasSuffix(f[5], []byte(".vlog")):
+		case bytes.HasSuffix(f[5], []byte(".vlog")) && !tablesOnly:
 			advice = unix.MADV_DONTNEED
 		case bytes.HasSuffix(f[5], []byte(".sst")):
 			advice = unix.MADV_PAGEOUT

@@ -115,6 +115,36 @@ func TestOpenDropsValueLogPages(t *testing.T) {
 	}
 }
 
+// TestCommitPagesOutTables: a commit pages the tables out on a ticker
+// while it runs, and stops the ticker before it returns; what it wrote
+// reads back intact.
+func TestCommitPagesOutTables(t *testing.T) {
+	defer func(d time.Duration) { tablePageOutEvery = d }(tablePageOutEvery)
+	tablePageOutEvery = time.Millisecond
+	db, _ := openT(t)
+	recs := synth(60000, 73)
+	for i := range recs {
+		recs[i].Recipient = fmt.Sprintf("r%d@example.com", i)
+	}
+	w := db.NewWriter(WriterOptions{})
+	addAll(t, w, recs, 60000) // one commit, of 60k recipients
+	w.Close()
+	n := db.tablePageOuts.Load()
+	if n == 0 {
+		t.Fatal("no table page-out during the commit")
+	}
+	time.Sleep(20 * time.Millisecond)
+	if m := db.tablePageOuts.Load(); m != n {
+		t.Errorf("%d table page-outs after the commit returned", m-n)
+	}
+	for _, i := range []int{0, 33333, 59999} {
+		r, ok, err := db.Recipient(context.Background(), recs[i].Recipient)
+		if err != nil || !ok || r.Events != 1 {
+			t.Fatalf("recipient %s: %+v, %v, %v", recs[i].Recipient, r, ok, err)
+		}
+	}
+}
+
 // TestDropPagesOutTables: the tables Badger built and mapped leave the
 // RSS when the store drops its pages.
 func TestDropPagesOutTables(t *testing.T) {

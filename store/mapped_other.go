@@ -7,4 +7,4 @@ package store
 func mappedDir(string) string { return "" }
 
 // releaseMappedPages does nothing here (see mapped_linux.go).
-func releaseMappedPages(string) {}
+func releaseMappedPages(string, bool) {}

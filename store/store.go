@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -177,6 +178,8 @@ type DB struct {
 	vlogMu sync.RWMutex
 	mapDir string // dir as /proc/self/maps names it ("" in memory: nothing mapped)
 	drops  int    // dropPages calls, for the tests (under vlogMu)
+
+	tablePageOuts atomic.Int64 // rounds of pageOutTables, for the tests
 
 	liveIDs int          // maxLiveIDs if 0 (tests set less)
 	ids     idKind       // the function of the store's event ids (checkSchema)
@@ -634,6 +637,7 @@ func (db *DB) collectValueLog() error {
 	if db.ro || db.dir == "" {
 		return nil
 	}
+	defer db.pageOutTables()()
 	for range maxValueLogGC {
 		err := db.kv.RunValueLogGC(0.5)
 		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
@@ -733,6 +737,47 @@ func (db *DB) dropPages() {
 	}
 	db.vlogMu.Lock()
 	defer db.vlogMu.Unlock()
-	releaseMappedPages(db.mapDir)
+	releaseMappedPages(db.mapDir, false)
 	db.drops++
+}
+
+// tablePageOutEvery is how often pageOutTables asks the kernel to reclaim
+// the tables' pages.
+var tablePageOutEvery = 100 * time.Millisecond // a variable for the tests
+
+// pageOutTables asks the kernel to reclaim the pages of the tables every
+// tablePageOutEvery, on a goroutine of its own, until the returned
+// function is called. Commits and the value log's collection run it: the
+// compactions their writes set off read and build tables through
+// mappings (Badger builds a table in a mapping of the new file, then
+// keeps it mapped), whole tables resident until the next dropPages. In
+// the commits of a 1 GB log into a store of 4 they peaked at 140 MiB of
+// the scan's 250-300 MiB; paged out every 100 ms, the peak was 25-40 MiB
+// lower, in the same time. Tables need no lock (see releaseMappedPages),
+// and the kernel takes clean pages out of the page cache too, so a
+// compaction that reads them again reads the disk.
+func (db *DB) pageOutTables() (stop func()) {
+	if db.mapDir == "" || db.ro {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(tablePageOutEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				releaseMappedPages(db.mapDir, true)
+				db.tablePageOuts.Add(1)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
 }

@@ -891,6 +891,7 @@ func (w *Writer) commit(meta map[string][]byte) error {
 		w.opts.Committing(true)
 		defer w.opts.Committing(false)
 	}
+	defer w.db.pageOutTables()()
 	if err := w.writeCheckpoint(); err != nil {
 		return w.fail(fmt.Errorf("checkpoint %d: %w", seq, err))
 	}
