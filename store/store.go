@@ -265,13 +265,21 @@ func Open(dir string, opts Options) (*DB, error) {
 		WithNumMemtables(2).
 		WithNumLevelZeroTables(10).
 		WithNumLevelZeroTablesStall(20).
-		WithBaseTableSize(4 << 20).
+		WithBaseTableSize(storeTable).
 		WithBaseLevelSize(16 << 20).
 		WithValueLogFileSize(vlogFileSize).
 		WithValueThreshold(threshold).
 		WithBlockCacheSize(8 << 20).
 		WithCompression(storeCompression).
 		WithNumCompactors(2)
+	// Tables of storeTable bytes at every level, not twice as large at
+	// each level down. A compaction's table builder allocates twice its
+	// table's size on the Go heap up front, up to five of them run at
+	// once in each of the two compactors, and Badger pools eight idle
+	// ones: once a store's tables reached its third level (8 MB tables,
+	// after four 1 GB logs), builders held 96 MB of a commit's 175 MB
+	// heap and the collector ran 230-270 times in a scan instead of 45.
+	bo.TableSizeMultiplier = 1
 
 	kv, err := badger.Open(bo)
 	switch {
@@ -595,6 +603,7 @@ func (db *DB) MetaPrefix(ctx context.Context, prefix string, fn func(name string
 // garbage collection, at Close (collectValueLog).
 const (
 	storeMemTable       = 4 << 20
+	storeTable          = 2 << 20 // the size of Badger's tables, at every level
 	storeVlogFile       = 64 << 20
 	storeValueThreshold = 64
 	memValueThreshold   = 1 << 10 // in memory (Options.InMemory)
