@@ -4,7 +4,7 @@
 // (a gigabyte of log at disk speed, bounded memory) and runs from a fresh
 // clone:
 //
-//	go run ./cmd/benchscan [--sizes medium,large] [--runs 3] [--concat 5]
+//	go run ./cmd/benchscan [--sizes medium,large] [--runs 3] [--concat 5] [--grow 5]
 //
 // Inputs. The logs are generated when missing into a cache directory (--dir,
 // default $XDG_CACHE_HOME/bouncelens-bench or ~/.cache/bouncelens-bench) by
@@ -26,7 +26,12 @@
 //   - with --concat N, the largest classic file of --sizes and N-1 more of
 //     its size generated with seeds 2 to N (distinct traffic: copies of one
 //     file would be all stored already past the first), piped one after
-//     the other into bouncelens scan --db FRESH - from this process.
+//     the other into bouncelens scan --db FRESH - from this process;
+//   - with --grow N, the largest classic file of --sizes and N-1 later logs
+//     of its size (seeds 2 to N, each starting about where the one before
+//     ends), each scanned with bouncelens scan --db STORE FILE into one
+//     store, as the nightly run scans each day's log into the store of the
+//     days before: a row for each scan into a store that holds logs.
 //
 // Every measurement is one warm-up run then --runs runs; the table shows
 // medians (-v adds the minimum and maximum MB/s). MB/s are 10^6 bytes of
@@ -60,6 +65,7 @@ func main() {
 	fs.IntVar(&cfg.runs, "runs", 3, "measured runs of each measurement, after one warm-up run; the table shows medians")
 	fs.StringVar(&cfg.bin, "bin", "", "`path` of a bouncelens binary (default: go build ./cmd/bouncelens into a temporary directory)")
 	fs.IntVar(&cfg.concat, "concat", 0, "pipe the largest classic file and `N`-1 more of its size (seeds 2 to N) into bouncelens scan - (5 for the 5 GB test of the issue; 0: off)")
+	fs.IntVar(&cfg.grow, "grow", 0, "scan the largest classic file and `N`-1 later logs of its size (seeds 2 to N, each starting where the one before ends) one after another into one store, as nightly runs do; a row for each of the later ones (0: off)")
 	fs.StringVar(&cfg.scanFlags, "scan-flags", "", "extra `flags` for every bouncelens scan, split on white space (e.g. \"--workers 1\")")
 	fs.BoolVar(&cfg.verbose, "v", false, "show the minimum and maximum MB/s of the runs and the progress of each run")
 	fs.Usage = func() {
@@ -74,6 +80,7 @@ Examples:
 	go run ./cmd/benchscan --sizes small --runs 1          # quick look, seconds
 	go run ./cmd/benchscan                                  # medium and large, 3 runs
 	go run ./cmd/benchscan --concat 5                       # plus 5 distinct 1 GB logs through stdin
+	go run ./cmd/benchscan --grow 5                         # plus 5 later 1 GB logs into one store
 	go run ./cmd/benchscan --sizes medium --scan-flags "--workers 1"
 	go run ./cmd/benchscan --bin /tmp/bl --dir ~/benchdata > bench.md
 
@@ -95,6 +102,9 @@ Flags:
 	if err == nil && cfg.concat < 0 {
 		err = errors.New("--concat must not be negative")
 	}
+	if err == nil && cfg.grow < 0 {
+		err = errors.New("--grow must not be negative")
+	}
 	if err == nil && fs.NArg() > 0 {
 		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
@@ -113,7 +123,7 @@ Flags:
 type config struct {
 	dir, genlog, bin, scanFlags string
 	sizes                       []size
-	runs, concat                int
+	runs, concat, grow          int
 	verbose                     bool
 	stdout, stderr              io.Writer
 }
@@ -123,13 +133,14 @@ type size struct {
 	name  string
 	arg   []string // genlog.py arguments that give the size
 	order int      // larger sizes have larger orders
+	days  int      // whole days a classic log of the size spans, rounded up
 }
 
 var allSizes = []size{
-	{"tiny", []string{"--lines", "2000"}, 0},
-	{"small", []string{"--mb", "10"}, 1},
-	{"medium", []string{"--mb", "200"}, 2},
-	{"large", []string{"--mb", "1000"}, 3},
+	{"tiny", []string{"--lines", "2000"}, 0, 1},
+	{"small", []string{"--mb", "10"}, 1, 1},
+	{"medium", []string{"--mb", "200"}, 2, 3},
+	{"large", []string{"--mb", "1000"}, 3, 13},
 }
 
 // parseSizes reads the --sizes list: known names, at least one, each once,

@@ -180,6 +180,11 @@ func benchRows() []row {
 			r.concat = 5
 			return r
 		}(),
+		func() row {
+			r := mk("large-classic-seed2-day13.log, into a store of 1 log", "large", 3, "classic", false, toolScan, 1000, []float64{2.5}, 240, 5000, 1000)
+			r.grown = 1
+			return r
+		}(),
 	}
 }
 
@@ -208,6 +213,19 @@ func TestEvalBars(t *testing.T) {
 		}
 		return out
 	}
+	// first moves the rows that satisfy keep to the front (ties of size
+	// go to the first row).
+	first := func(rows []row, keep func(r *row) bool) []row {
+		var front, back []row
+		for i := range rows {
+			if keep(&rows[i]) {
+				front = append(front, rows[i])
+			} else {
+				back = append(back, rows[i])
+			}
+		}
+		return append(front, back...)
+	}
 	all := func(res string) []string { return []string{res, res, res, res, res, res, res} }
 	tests := []struct {
 		name     string
@@ -230,6 +248,9 @@ func TestEvalBars(t *testing.T) {
 		{"fat rescan", set(benchRows(), "large-classic.log", toolRescan, 0, 256), "", []string{pass, pass, pass, pass, fail, pass, pass}, []string{"", "", "", "", "256.0 MiB", "", ""}},
 		{"fat medium does not count", set(benchRows(), "medium-classic.log", toolScan, 0, 900), "", all(pass), []string{"", "", "", "", "220.0 MiB", "", ""}},
 		{"fat concat", set(benchRows(), "5 x large-classic.log, seeds 1-5 (stdin)", toolScan, 0, 300), "", []string{pass, pass, pass, pass, pass, fail, pass}, nil},
+		// A scan into a store of earlier logs is not the scan of one file.
+		{"slow, fat grown store does not count", first(set(benchRows(), "large-classic-seed2-day13.log, into a store of 1 log", toolScan, 100, 900), func(r *row) bool { return r.grown > 0 }), "", all(pass),
+			[]string{"50% (large-classic.log: 500.0 of 1000.0 MB/s)", "", "", "95% of classic", "220.0 MiB (largest of the large inputs: large-classic.log.gz, scan)", "", "2.50x"}},
 		{"slow rescan", set(benchRows(), "large-classic.log", toolRescan, 1.01, 0), "", []string{pass, pass, pass, pass, pass, pass, fail}, []string{"", "", "", "", "", "", "1.98x"}},
 		{"nothing", nil, "pflogsumm: not installed (apt install pflogsumm)", all(notMeasured),
 			[]string{"not measured", "not measured", "pflogsumm: not installed (apt install pflogsumm)", "not measured", "not measured", "--concat 5", "not measured"}},
@@ -368,7 +389,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	cfg := config{dir: dir, sizes: []size{allSizes[0]}, runs: 1, concat: 2, stdout: &stdout, stderr: &stderr}
+	cfg := config{dir: dir, sizes: []size{allSizes[0]}, runs: 1, concat: 2, grow: 3, stdout: &stdout, stderr: &stderr}
 	if err := run(cfg); err != nil {
 		t.Fatalf("run: %v\nstderr:\n%s", err, stderr.String())
 	}
@@ -387,9 +408,17 @@ func TestEndToEnd(t *testing.T) {
 	if bytes.Equal(one, two) {
 		t.Error("tiny-classic-seed2.log is tiny-classic.log")
 	}
+	// The grown store's later logs are other traffic, a day later each.
+	for _, f := range []struct{ name, start string }{{"tiny-classic.log", "Mar  2 "}, {"tiny-classic-seed2-day1.log", "Mar  3 "}, {"tiny-classic-seed3-day2.log", "Mar  4 "}} {
+		data, err := os.ReadFile(filepath.Join(dir, f.name))
+		if err != nil || !bytes.HasPrefix(data, []byte(f.start)) || bytes.Count(data, []byte("\n")) != 2000 {
+			t.Errorf("%s: %.20q..., %d lines, %v; want 2000 lines from %q", f.name, data, bytes.Count(data, []byte("\n")), err, f.start)
+		}
+	}
 	// A bouncelens row: MB/s, lines/s, events/s, RSS all positive numbers.
 	num := `[1-9][\d,.]*|0\.\d*[1-9]\d*`
-	for _, in := range []string{"tiny-classic.log", "tiny-iso.log", "tiny-classic.log.gz", `2 x tiny-classic.log, seeds 1-2 \(stdin\)`} {
+	for _, in := range []string{"tiny-classic.log", "tiny-iso.log", "tiny-classic.log.gz", `2 x tiny-classic.log, seeds 1-2 \(stdin\)`,
+		"tiny-classic-seed2-day1.log, into a store of 1 log", "tiny-classic-seed3-day2.log, into a store of 2 logs"} {
 		re := regexp.MustCompile(`(?m)^\| ` + in + ` \| bouncelens scan \| (` + num + `) \| (` + num + `) \| (` + num + `) \| (` + num + `) \| \d+% \|$`)
 		if !re.MatchString(out) {
 			t.Errorf("no complete bouncelens scan row for %s", in)

@@ -28,6 +28,7 @@ type row struct {
 	format string // classic or iso
 	gz     bool
 	concat int // number of copies piped through stdin, 0 for a file
+	grown  int // logs scanned into the store before this one (--grow), 0 for a fresh store
 	tool   string
 
 	bytes, lines int64     // uncompressed bytes and lines of one run
@@ -43,6 +44,10 @@ func (r *row) wall() float64 { return benchutil.Median(r.walls) }
 func (r *row) mbps() float64 { return perSec(float64(r.bytes)/1e6, r.wall()) }
 
 func (r *row) isBouncelens() bool { return r.tool == toolScan || r.tool == toolRescan }
+
+// single reports whether the row is one file into a fresh store, which is
+// what the bars other than the concatenation's are taken on.
+func (r *row) single() bool { return r.concat == 0 && r.grown == 0 }
 
 // rssMiB is the median peak RSS in MiB, 0 when not measured.
 func (r *row) rssMiB() float64 { return benchutil.Median(r.rss) / (1 << 20) }
@@ -237,7 +242,7 @@ func find(rows []row, keep func(*row) bool) *row {
 
 func isTool(tool, format string, gz bool) func(*row) bool {
 	return func(r *row) bool {
-		return r.tool == tool && r.concat == 0 && r.gz == gz && (format == "" || r.format == format)
+		return r.tool == tool && r.single() && r.gz == gz && (format == "" || r.format == format)
 	}
 }
 
@@ -269,7 +274,7 @@ func evalBars(rows []row, pflogsummNote string) []bar {
 		b.measured = "not measured"
 	}
 	if p := find(rows, func(r *row) bool { return r.tool == toolPflogsumm }); p != nil {
-		if s := find(rows, func(r *row) bool { return r.tool == toolScan && r.concat == 0 && r.input == p.input }); s != nil && p.mbps() > 0 {
+		if s := find(rows, func(r *row) bool { return r.tool == toolScan && r.single() && r.input == p.input }); s != nil && p.mbps() > 0 {
 			x := s.mbps() / p.mbps()
 			b.measured = fmt.Sprintf("%sx (%s: %s vs %s MB/s; pflogsumm %s MiB)", fmtF(x, 1), p.input, fmtF(s.mbps(), 1), fmtF(p.mbps(), 1), fmtF(p.rssMiB(), 1))
 			b.result = verdict(x >= pflogsummBar)
@@ -291,11 +296,11 @@ func evalBars(rows []row, pflogsummNote string) []bar {
 	bars = append(bars, b)
 
 	b = bar{name: fmt.Sprintf("peak RSS < %d MiB on 1 GB", rssLimit), result: notMeasured, measured: "not measured"}
-	if big := largest(rows, func(r *row) bool { return r.isBouncelens() && r.concat == 0 && r.rssMiB() > 0 }); big != nil {
+	if big := largest(rows, func(r *row) bool { return r.isBouncelens() && r.single() && r.rssMiB() > 0 }); big != nil {
 		worst := big
 		for i := range rows {
 			r := &rows[i]
-			if r.isBouncelens() && r.concat == 0 && r.order == big.order && r.rssMiB() > worst.rssMiB() {
+			if r.isBouncelens() && r.single() && r.order == big.order && r.rssMiB() > worst.rssMiB() {
 				worst = r
 			}
 		}

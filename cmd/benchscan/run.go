@@ -22,12 +22,16 @@ type inputFile struct {
 	format string // classic or iso
 	gz     bool
 	seed   int // genlog's --seed; 0 is 1
+	day    int // days after genlog's default start (2026-03-02) that the log starts
 }
 
 func (f inputFile) name() string {
 	n := f.size.name + "-" + f.format
 	if f.seed > 1 {
 		n += fmt.Sprintf("-seed%d", f.seed)
+	}
+	if f.day > 0 {
+		n += fmt.Sprintf("-day%d", f.day)
 	}
 	n += ".log"
 	if f.gz {
@@ -46,6 +50,23 @@ func concatInputs(big inputFile, copies int) []inputFile {
 	for seed := 2; seed <= copies; seed++ {
 		f := big
 		f.seed = seed
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+// genlogStart is genlog.py's default --start.
+var genlogStart = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+
+// growInputs returns the logs of the grown store: big (seed 1), then n-1
+// more of its size and format, seeds 2 to n, each starting about where the
+// one before it ends (size.days apart), as a nightly run meets them:
+// later traffic into a store that holds the earlier.
+func growInputs(big inputFile, n int) []inputFile {
+	fs := []inputFile{big}
+	for k := 2; k <= n; k++ {
+		f := big
+		f.seed, f.day = k, (k-1)*big.size.days
 		fs = append(fs, f)
 	}
 	return fs
@@ -132,13 +153,8 @@ func run(cfg config) error {
 		}
 	}
 	if cfg.concat > 0 {
-		var big *inputFile
-		for i, f := range files {
-			if f.format == "classic" && !f.gz && (big == nil || f.size.order > big.size.order) {
-				big = &files[i]
-			}
-		}
-		parts := concatInputs(*big, cfg.concat)
+		big := largestClassic(files)
+		parts := concatInputs(big, cfg.concat)
 		if err := ensureInputs(cfg, parts); err != nil {
 			return err
 		}
@@ -151,6 +167,23 @@ func run(cfg config) error {
 			return err
 		}
 		rows = append(rows, r)
+	}
+	if cfg.grow > 1 {
+		big := largestClassic(files)
+		parts := growInputs(big, cfg.grow)
+		if err := ensureInputs(cfg, parts); err != nil {
+			return err
+		}
+		var names, paths []string
+		for _, f := range parts {
+			names = append(names, f.name())
+			paths = append(paths, filepath.Join(cfg.dir, f.name()))
+		}
+		rs, err := b.grow(ceilings[big.name()], names, paths)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, rs...)
 	}
 
 	w := cfg.stdout
@@ -167,6 +200,18 @@ func run(cfg config) error {
 	fmt.Fprintf(w, "\nBars of issue 5:\n\n")
 	fmt.Fprint(w, formatBars(evalBars(rows, pflogsummNote)))
 	return nil
+}
+
+// largestClassic returns the plain classic file of the largest size
+// (inputsFor gives one of each size).
+func largestClassic(files []inputFile) inputFile {
+	var big *inputFile
+	for i, f := range files {
+		if f.format == "classic" && !f.gz && (big == nil || f.size.order > big.size.order) {
+			big = &files[i]
+		}
+	}
+	return *big
 }
 
 func hasSize(sizes []size, name string) bool {
@@ -212,6 +257,9 @@ func ensureInputs(cfg config, files []inputFile) error {
 		tmp := fmt.Sprintf("%s.tmp%d", dst, os.Getpid())
 		args := append([]string{cfg.genlog}, f.size.arg...)
 		args = append(args, "--seed", fmt.Sprint(max(f.seed, 1)), "--format", f.format, "--out", tmp)
+		if f.day > 0 {
+			args = append(args, "--start", genlogStart.AddDate(0, 0, f.day).Format("2006-01-02T15:04:05"))
+		}
 		if f.gz {
 			args = append(args, "--gzip")
 		}
@@ -375,6 +423,53 @@ func (b *bench) concat(one row, paths []string) (row, error) {
 		}
 	}
 	return r, nil
+}
+
+// grow measures bouncelens scan of each file at paths after the ones
+// before it, all into one store (a fresh one in each run), as the nightly
+// run scans each day's log into the store of the days before. The rows are
+// those of the second file on; the first one's is the fresh scan. ceil is
+// the first file's ceiling row.
+func (b *bench) grow(ceil row, names, paths []string) ([]row, error) {
+	rows := make([]row, len(paths)-1)
+	for k := range rows {
+		r := ceil
+		lines, n, err := lineScan(paths[k+1])
+		if err != nil {
+			return nil, fmt.Errorf("line scan of %s: %w", paths[k+1], err)
+		}
+		r.input = fmt.Sprintf("%s, into a store of %d log", names[k+1], k+1)
+		if k > 0 {
+			r.input += "s"
+		}
+		r.tool, r.grown, r.walls, r.rss, r.events = toolScan, k+1, nil, nil, nil
+		r.lines, r.bytes = lines, n
+		rows[k] = r
+	}
+	fmt.Fprintf(b.cfg.stderr, "benchscan: %d logs one after another into one store (%s ...)\n", len(paths), names[0])
+	for i := 0; i <= b.cfg.runs; i++ {
+		db, err := os.MkdirTemp("", "benchscan-db-")
+		if err != nil {
+			return nil, fmt.Errorf("temporary store: %w", err)
+		}
+		for k, p := range paths {
+			var m measurement
+			if m, err = b.runScan(db, p, nil); err != nil {
+				break
+			}
+			b.logf("  run %d: %s %.2f s %d events %.0f MiB", i, names[k], m.wall.Seconds(), m.sum.events, float64(m.rss)/(1<<20))
+			if i > 0 && k > 0 {
+				rows[k-1].add(m)
+			}
+		}
+		if rerr := os.RemoveAll(db); rerr != nil && err == nil {
+			err = fmt.Errorf("removing the store: %w", rerr)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
 }
 
 // concatenate opens the files at paths and returns their concatenation.
