@@ -1253,6 +1253,14 @@ type sortedLookup struct {
 	val     []byte // the value of the last get, copied out of Badger
 }
 
+// lookupWalk is how many keys sortedLookup.get steps over before it
+// seeks instead: the cost of a seek in steps. In a store of four 1 GB
+// logs a step took 0.8 us and a seek 15.6 us (every level's iterator
+// seeks); walking that far before seeking costs at most twice what the
+// better of the two would have, whatever the gaps between the keys looked
+// up. The fifth log's scan: 4.72 -> 4.55 s against 8 steps.
+const lookupWalk = 20
+
 // viewSorted calls fn with a sortedLookup of kind's keys.
 func (db *DB) viewSorted(kind byte, fn func(*sortedLookup) error) error {
 	return db.kv.View(func(txn *badger.Txn) error {
@@ -1278,7 +1286,7 @@ func (l *sortedLookup) get(k []byte, fn func(v []byte) error) error {
 	// Walk a few keys, else seek: a merge join when most keys are
 	// stored, point seeks when few are.
 	for steps := 0; it.Valid() && bytes.Compare(it.Item().Key(), k) < 0; steps++ {
-		if steps == 8 {
+		if steps == lookupWalk {
 			it.Seek(k)
 			break
 		}
