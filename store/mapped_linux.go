@@ -88,3 +88,22 @@ func releaseMappedPages(dir string, tablesOnly bool) {
 		_, _, _ = unix.Syscall(unix.SYS_MADVISE, uintptr(start), uintptr(end-start), uintptr(advice))
 	}
 }
+
+// mappedResident returns the bytes of file-backed pages resident in this
+// process (the shared field of /proc/self/statm: the store's mappings and
+// the executable's), 0 if unknown.
+func mappedResident() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := bytes.Fields(b)
+	if len(f) < 3 {
+		return 0
+	}
+	pages, err := strconv.ParseInt(string(f[2]), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return pages * int64(os.Getpagesize())
+}

@@ -77,6 +77,46 @@ func TestCommitDropsValueLogPages(t *testing.T) {
 	}
 }
 
+// TestMergeDropsOnReads: a recipient merge that reads many stored states
+// and writes little between drops (dropEvery out of reach) still drops
+// the value log's pages as its resident file pages grow; the states it
+// merged read back right.
+func TestMergeDropsOnReads(t *testing.T) {
+	if mappedResident() == 0 {
+		t.Skip("no /proc/self/statm")
+	}
+	defer func(n int, r int64) { dropEvery, dropResident = n, r }(dropEvery, dropResident)
+	dropEvery, dropResident = 1<<40, 1<<20
+	db, _ := openT(t)
+	recs := synth(20000, 79)
+	for i := range recs {
+		recs[i].Recipient = fmt.Sprintf("r%d@example.com", i)
+		recs[i].Text = fmt.Sprintf("%d %s", i, strings.Repeat("a long diagnostic text ", 16))
+	}
+	w := db.NewWriter(WriterOptions{})
+	addAll(t, w, recs, 5000) // about 8 MB of states
+	w.Close()
+	// Later events of every recipient: the merge reads each state.
+	again := synth(20000, 83)
+	for i := range again {
+		again[i].Recipient = recs[i].Recipient
+		again[i].Time = recs[i].Time.Add(time.Hour)
+	}
+	before := db.drops
+	w = db.NewWriter(WriterOptions{})
+	addAll(t, w, again, 5000)
+	w.Close()
+	if n := db.drops - before; n < 3 {
+		t.Errorf("%d drops in a commit that read 8 MB of states, want the commit's own and more", n)
+	}
+	for _, i := range []int{0, 12345, 19999} {
+		r, ok, err := db.Recipient(context.Background(), recs[i].Recipient)
+		if err != nil || !ok || r.Events != 2 {
+			t.Fatalf("recipient %s: %+v, %v, %v; want 2 events", recs[i].Recipient, r, ok, err)
+		}
+	}
+}
+
 // TestOpenDropsValueLogPages: opening a store with megabytes of value
 // log leaves none of it resident (Badger reads the last file as it
 // opens), and the states read back intact.

@@ -1136,6 +1136,8 @@ func (w *Writer) mergeRcpts(runs []*runCursor, accs []uint32, grouped []partRef,
 		pending = accs
 		head    rcptAcc // of pending[0]
 		dropped = wb.written()
+		mapped  = mappedResident()
+		looked  = 0
 	)
 	if len(pending) > 0 {
 		w.rcpts.load(pending[0], &head)
@@ -1219,10 +1221,15 @@ func (w *Writer) mergeRcpts(runs []*runCursor, accs []uint32, grouped []partRef,
 			}
 			// The states written, and those read, fill the value log's
 			// pages; dropping them now and then keeps them out of the
-			// RSS during the merge too (dropPages).
-			if n := wb.written(); n-dropped >= dropEvery {
-				dropped = n
+			// RSS during the merge too (dropPages): every dropEvery
+			// bytes written, and when the resident file pages grew by
+			// dropResident. A state read faults in the pages around it,
+			// and states scattered over the value log (a small log into
+			// a large store) filled 190 MiB between two drops.
+			looked++
+			if n := wb.written(); n-dropped >= dropEvery || looked%residentCheck == 0 && mappedResident()-mapped >= dropResident {
 				w.db.dropPages()
+				dropped, mapped = n, mappedResident()
 			}
 			for _, r := range matched {
 				if err := r.next(); err != nil {
@@ -1245,6 +1252,14 @@ func (w *Writer) mergeRcpts(runs []*runCursor, accs []uint32, grouped []partRef,
 // dropEvery is how many bytes a recipient merge writes between two drops
 // of the value log's pages (DB.dropPages).
 var dropEvery = 4 << 20 // a variable for the tests
+
+// dropResident is how much the process's resident file pages may grow
+// during a recipient merge before it drops the value log's pages, checked
+// every residentCheck recipients (a state read brings in up to 128 KiB
+// around it: at most 32 MiB more between two checks).
+var dropResident int64 = 32 << 20 // a variable for the tests
+
+const residentCheck = 256
 
 // sortedLookup looks keys of one kind up in ascending order in one view.
 type sortedLookup struct {
