@@ -102,8 +102,8 @@ Flags:
 	if err == nil && cfg.concat < 0 {
 		err = errors.New("--concat must not be negative")
 	}
-	if err == nil && cfg.grow < 0 {
-		err = errors.New("--grow must not be negative")
+	if err == nil && (cfg.grow < 0 || cfg.grow == 1) {
+		err = errors.New("--grow must be 0 (off) or at least 2 (the first log, then later ones into its store)")
 	}
 	if err == nil && fs.NArg() > 0 {
 		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
