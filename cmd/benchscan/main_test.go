@@ -248,6 +248,10 @@ func TestEvalBars(t *testing.T) {
 		{"fat rescan", set(benchRows(), "large-classic.log", toolRescan, 0, 256), "", []string{pass, pass, pass, pass, fail, pass, pass}, []string{"", "", "", "", "256.0 MiB", "", ""}},
 		{"fat medium does not count", set(benchRows(), "medium-classic.log", toolScan, 0, 900), "", all(pass), []string{"", "", "", "", "220.0 MiB", "", ""}},
 		{"fat concat", set(benchRows(), "5 x large-classic.log, seeds 1-5 (stdin)", toolScan, 0, 300), "", []string{pass, pass, pass, pass, pass, fail, pass}, nil},
+		// Under the limit, but 1.25x the RSS of one file: not flat.
+		{"growing concat", set(benchRows(), "5 x large-classic.log, seeds 1-5 (stdin)", toolScan, 0, 250), "", []string{pass, pass, pass, pass, pass, fail, pass},
+			[]string{"", "", "", "", "", "250.0 MiB at 500.0 MB/s on 5 x large-classic.log, seeds 1-5 (stdin); 1.25x the RSS of one file", ""}},
+		{"flat concat at the ratio", set(benchRows(), "5 x large-classic.log, seeds 1-5 (stdin)", toolScan, 0, 240), "", all(pass), []string{"", "", "", "", "", "1.20x", ""}},
 		// A scan into a store of earlier logs is not the scan of one file.
 		{"slow, fat grown store does not count", first(set(benchRows(), "large-classic-seed2-day13.log, into a store of 1 log", toolScan, 100, 900), func(r *row) bool { return r.grown > 0 }), "", all(pass),
 			[]string{"50% (large-classic.log: 500.0 of 1000.0 MB/s)", "", "", "95% of classic", "220.0 MiB (largest of the large inputs: large-classic.log.gz, scan)", "", "2.50x"}},
