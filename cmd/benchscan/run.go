@@ -158,11 +158,7 @@ func run(cfg config) error {
 		if err := ensureInputs(cfg, parts); err != nil {
 			return err
 		}
-		var paths []string
-		for _, f := range parts {
-			paths = append(paths, filepath.Join(cfg.dir, f.name()))
-		}
-		r, err := b.concat(ceilings[big.name()], paths)
+		r, err := b.concat(ceilings[big.name()], inputPaths(cfg.dir, parts))
 		if err != nil {
 			return err
 		}
@@ -174,12 +170,7 @@ func run(cfg config) error {
 		if err := ensureInputs(cfg, parts); err != nil {
 			return err
 		}
-		var names, paths []string
-		for _, f := range parts {
-			names = append(names, f.name())
-			paths = append(paths, filepath.Join(cfg.dir, f.name()))
-		}
-		rs, err := b.grow(ceilings[big.name()], names, paths)
+		rs, err := b.grow(ceilings[big.name()], inputPaths(cfg.dir, parts))
 		if err != nil {
 			return err
 		}
@@ -200,6 +191,15 @@ func run(cfg config) error {
 	fmt.Fprintf(w, "\nBars of issue 5:\n\n")
 	fmt.Fprint(w, formatBars(evalBars(rows, pflogsummNote)))
 	return nil
+}
+
+// inputPaths returns the paths of files in dir.
+func inputPaths(dir string, files []inputFile) []string {
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = filepath.Join(dir, f.name())
+	}
+	return paths
 }
 
 // largestClassic returns the plain classic file of the largest size
@@ -350,21 +350,18 @@ func (b *bench) scan(ceil row, path string) (scan, rescan row, err error) {
 	scan.tool, rescan.tool = toolScan, toolRescan
 	scan.walls, rescan.walls = nil, nil
 	for i := 0; i <= b.cfg.runs; i++ {
-		db, err := os.MkdirTemp("", "benchscan-db-")
-		if err != nil {
-			return scan, rescan, fmt.Errorf("temporary store: %w", err)
-		}
-		first, err := b.runScan(db, path, nil)
-		var again measurement
-		if err == nil {
+		var first, again measurement
+		err := inFreshStore(func(db string) error {
+			var err error
+			if first, err = b.runScan(db, path, nil); err != nil {
+				return err
+			}
 			// --reread: read the whole file again, as if the store did
 			// not know how far the first scan read, so that the rescan
 			// measures reading and deduplicating, not skipping.
 			again, err = b.runScan(db, path, nil, "--reread")
-		}
-		if rerr := os.RemoveAll(db); rerr != nil && err == nil {
-			err = fmt.Errorf("removing the store: %w", rerr)
-		}
+			return err
+		})
 		if err != nil {
 			return scan, rescan, err
 		}
@@ -401,19 +398,16 @@ func (b *bench) concat(one row, paths []string) (row, error) {
 	}
 	fmt.Fprintf(b.cfg.stderr, "benchscan: %s\n", r.input)
 	for i := 0; i <= b.cfg.runs; i++ {
-		db, err := os.MkdirTemp("", "benchscan-db-")
-		if err != nil {
-			return r, fmt.Errorf("temporary store: %w", err)
-		}
-		in, closeIn, err := concatenate(paths)
 		var m measurement
-		if err == nil {
+		err := inFreshStore(func(db string) error {
+			in, closeIn, err := concatenate(paths)
+			if err != nil {
+				return err
+			}
+			defer closeIn()
 			m, err = b.runScan(db, "-", in, "--reread")
-			closeIn()
-		}
-		if rerr := os.RemoveAll(db); rerr != nil && err == nil {
-			err = fmt.Errorf("removing the store: %w", rerr)
-		}
+			return err
+		})
 		if err != nil {
 			return r, err
 		}
@@ -430,7 +424,11 @@ func (b *bench) concat(one row, paths []string) (row, error) {
 // run scans each day's log into the store of the days before. The rows are
 // those of the second file on; the first one's is the fresh scan. ceil is
 // the first file's ceiling row.
-func (b *bench) grow(ceil row, names, paths []string) ([]row, error) {
+func (b *bench) grow(ceil row, paths []string) ([]row, error) {
+	names := make([]string, len(paths))
+	for k, p := range paths {
+		names[k] = filepath.Base(p)
+	}
 	rows := make([]row, len(paths)-1)
 	for k := range rows {
 		r := ceil
@@ -448,28 +446,38 @@ func (b *bench) grow(ceil row, names, paths []string) ([]row, error) {
 	}
 	fmt.Fprintf(b.cfg.stderr, "benchscan: %d logs one after another into one store (%s ...)\n", len(paths), names[0])
 	for i := 0; i <= b.cfg.runs; i++ {
-		db, err := os.MkdirTemp("", "benchscan-db-")
-		if err != nil {
-			return nil, fmt.Errorf("temporary store: %w", err)
-		}
-		for k, p := range paths {
-			var m measurement
-			if m, err = b.runScan(db, p, nil); err != nil {
-				break
+		err := inFreshStore(func(db string) error {
+			for k, p := range paths {
+				m, err := b.runScan(db, p, nil)
+				if err != nil {
+					return err
+				}
+				b.logf("  run %d: %s %.2f s %d events %.0f MiB", i, names[k], m.wall.Seconds(), m.sum.events, float64(m.rss)/(1<<20))
+				if i > 0 && k > 0 {
+					rows[k-1].add(m)
+				}
 			}
-			b.logf("  run %d: %s %.2f s %d events %.0f MiB", i, names[k], m.wall.Seconds(), m.sum.events, float64(m.rss)/(1<<20))
-			if i > 0 && k > 0 {
-				rows[k-1].add(m)
-			}
-		}
-		if rerr := os.RemoveAll(db); rerr != nil && err == nil {
-			err = fmt.Errorf("removing the store: %w", rerr)
-		}
+			return nil
+		})
 		if err != nil {
 			return nil, err
 		}
 	}
 	return rows, nil
+}
+
+// inFreshStore calls fn with a new temporary store directory, removed
+// after fn returns.
+func inFreshStore(fn func(db string) error) error {
+	db, err := os.MkdirTemp("", "benchscan-db-")
+	if err != nil {
+		return fmt.Errorf("temporary store: %w", err)
+	}
+	err = fn(db)
+	if rerr := os.RemoveAll(db); rerr != nil && err == nil {
+		err = fmt.Errorf("removing the store: %w", rerr)
+	}
+	return err
 }
 
 // concatenate opens the files at paths and returns their concatenation.
