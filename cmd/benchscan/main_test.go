@@ -165,6 +165,11 @@ func TestFormatTable(t *testing.T) {
 // the tests below make one bar fail at a time.
 func benchRows() []row {
 	return []row{
+		// Rows no bar reads, placed first, faster and fatter than any.
+		mk("large-classic.log", "large", 3, "classic", false, toolDryRun, 1000, []float64{0.1}, 900, 5000, 1000),
+		mk("large-classic.log", "large", 3, "classic", false, toolText, 1000, []float64{0.1}, 0, 0, 1000),
+		mk("large-classic.log.gz", "large", 3, "classic", true, toolDryRun, 1000, []float64{0.1}, 900, 5000, 250),
+		mk("large-iso.log", "large", 3, "iso", false, toolDryRun, 1000, []float64{0.1}, 900, 5000, 1000),
 		mk("medium-classic.log", "medium", 2, "classic", false, toolCeiling, 200, []float64{0.2}, 0, 0, 1000),
 		mk("medium-classic.log", "medium", 2, "classic", false, toolScan, 200, []float64{1}, 100, 1000, 1000),
 		mk("medium-classic.log", "medium", 2, "classic", false, toolRescan, 200, []float64{0.4}, 90, 1000, 1000),
@@ -290,6 +295,37 @@ func TestEvalBars(t *testing.T) {
 	}
 }
 
+func TestFormatStages(t *testing.T) {
+	scan := mk("large-classic.log", "large", 3, "classic", false, toolScan, 1000, []float64{4}, 200, 5000, 4000)
+	dry := mk("large-classic.log", "large", 3, "classic", false, toolDryRun, 1000, []float64{1}, 50, 5000, 4000)
+	text := mk("large-classic.log", "large", 3, "classic", false, toolText, 1000, []float64{0.5}, 0, 0, 4000)
+	gzScan := mk("large-classic.log.gz", "large", 3, "classic", true, toolScan, 1000, []float64{5}, 200, 5000, 400)
+	gzDry := mk("large-classic.log.gz", "large", 3, "classic", true, toolDryRun, 1000, []float64{2.5}, 50, 5000, 400)
+	grown := scan
+	grown.input, grown.grown = "large-classic-seed2-day13.log, into a store of 1 log", 1
+	grownDry := dry
+	grownDry.input, grownDry.grown = grown.input, 1
+	line := "- large-classic.log: --dry-run (parse and classify, nothing stored) 1000.0 MB/s = 25% of the ceiling, 50% of the line scan with a string per line; the scan's 4.00 s are 1.00 s of that and 3.00 s (75%) of storing\n"
+	tests := []struct {
+		name string
+		rows []row
+		want string
+	}{
+		{"scan, dry run, text scan", []row{scan, text, dry}, line},
+		{"gzip, no text scan", []row{gzScan, gzDry}, "- large-classic.log.gz: --dry-run (parse and classify, nothing stored) 400.0 MB/s = 100% of the ceiling; the scan's 5.00 s are 2.50 s of that and 2.50 s (50%) of storing\n"},
+		{"in the order of the dry runs", []row{gzDry, scan, text, dry, gzScan}, "- large-classic.log.gz: --dry-run (parse and classify, nothing stored) 400.0 MB/s = 100% of the ceiling; the scan's 5.00 s are 2.50 s of that and 2.50 s (50%) of storing\n" + line},
+		{"no dry run", []row{scan, text}, ""},
+		{"no scan", []row{dry, text}, ""},
+		// Scans into a grown store are not the dry run's file alone.
+		{"grown store", []row{grown, grownDry}, ""},
+	}
+	for _, tt := range tests {
+		if got := formatStages(tt.rows); got != tt.want {
+			t.Errorf("%s:\n%s\nwant:\n%s", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestFormatBars(t *testing.T) {
 	got := formatBars([]bar{{"a >= 1", "2 (x)", pass}, {"b", "not measured", notMeasured}})
 	want := "| bar | measured | result |\n|---|---|---|\n| a >= 1 | 2 (x) | PASS |\n| b | not measured | n/a |\n"
@@ -340,6 +376,15 @@ func TestLineScan(t *testing.T) {
 		if !tt.err && (lines != tt.lines || n != tt.bytes) {
 			t.Errorf("%s: %d lines, %d bytes, want %d, %d", tt.name, lines, n, tt.lines, tt.bytes)
 		}
+		// The scan with a string per line counts the same.
+		lines, n, err = scanLines(p, true)
+		if (err != nil) != tt.err || (!tt.err && (lines != tt.lines || n != tt.bytes)) {
+			t.Errorf("%s, a string per line: %d lines, %d bytes, %v; want %d, %d, error %v", tt.name, lines, n, err, tt.lines, tt.bytes, tt.err)
+		}
+	}
+	// The strings are made: the last one is kept.
+	if _, _, err := scanLines(filepath.Join(dir, "a.log"), true); err != nil || textSink != "four" {
+		t.Errorf("text scan of a.log: last line %q, %v; want \"four\"", textSink, err)
 	}
 	if _, _, err := lineScan(filepath.Join(dir, "missing.log")); err == nil {
 		t.Error("missing file: no error")
@@ -428,7 +473,19 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("no complete bouncelens scan row for %s", in)
 		}
 	}
+	// The rows no bar reads: the dry runs (events, RSS), the text scans.
+	for _, in := range []string{"tiny-classic.log", "tiny-iso.log", "tiny-classic.log.gz"} {
+		re := regexp.MustCompile(`(?m)^\| ` + in + ` \| bouncelens scan --dry-run \| (` + num + `) \| (` + num + `) \| (` + num + `) \| (` + num + `) \| \d+% \|$`)
+		if !re.MatchString(out) {
+			t.Errorf("no complete dry-run row for %s", in)
+		}
+		if !regexp.MustCompile(`(?m)^- ` + in + `: --dry-run \(parse and classify, nothing stored\) (` + num + `) MB/s = \d+% of the ceiling, \d+% of the line scan with a string per line; the scan's`).MatchString(out) {
+			t.Errorf("no line on what bounds the scan of %s", in)
+		}
+	}
 	for _, want := range []string{
+		"| tiny-classic.log | Go line scan, a string per line |",
+		"| tiny-classic.log.gz | gunzip + line scan, a string per line |",
 		"| tiny-classic.log | ceiling: Go line scan |",
 		"| tiny-classic.log.gz | ceiling: gunzip + line scan |",
 		"| tiny-classic.log | bouncelens rescan |",

@@ -18,6 +18,16 @@ const (
 	toolScan      = "bouncelens scan"
 	toolRescan    = "bouncelens rescan"
 	toolPflogsumm = "pflogsumm"
+
+	// Rows that no bar reads: what bounds the scan, for the reader.
+	// toolText is the line scan with a string made of each line (a
+	// bufio.Scanner's Text, not Bytes), which is what most Go programs
+	// that read lines do: the bars keep the stricter ceiling. toolDryRun
+	// is bouncelens scan --dry-run: read, parse and classify, store
+	// nothing.
+	toolText   = "Go line scan, a string per line"
+	toolTextGz = "gunzip + line scan, a string per line"
+	toolDryRun = "bouncelens scan --dry-run"
 )
 
 // row is the runs of one tool over one input.
@@ -342,6 +352,33 @@ func formatBars(bars []bar) string {
 	b.WriteString("| bar | measured | result |\n|---|---|---|\n")
 	for _, x := range bars {
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", x.name, x.measured, x.result)
+	}
+	return b.String()
+}
+
+// formatStages says, for each input with a scan and a dry run into a
+// fresh store, how fast parsing and classifying alone went and what the
+// store added: what bounds the scan, which no bar reads.
+func formatStages(rows []row) string {
+	var b strings.Builder
+	for i := range rows {
+		d := &rows[i]
+		if d.tool != toolDryRun || !d.single() {
+			continue
+		}
+		s := find(rows, func(s *row) bool { return s.tool == toolScan && s.single() && s.input == d.input })
+		if s == nil || s.wall() <= 0 || d.wall() <= 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "- %s: --dry-run (parse and classify, nothing stored) %s MB/s", d.input, fmtF(d.mbps(), 1))
+		if d.ceiling > 0 {
+			fmt.Fprintf(&b, " = %s of the ceiling", pct(d.mbps()/d.ceiling))
+		}
+		if t := find(rows, func(t *row) bool { return (t.tool == toolText || t.tool == toolTextGz) && t.input == d.input }); t != nil && t.mbps() > 0 {
+			fmt.Fprintf(&b, ", %s of the line scan with a string per line", pct(d.mbps()/t.mbps()))
+		}
+		extra := s.wall() - d.wall()
+		fmt.Fprintf(&b, "; the scan's %s s are %s s of that and %s s (%s) of storing\n", fmtF(s.wall(), 2), fmtF(d.wall(), 2), fmtF(extra, 2), pct(extra/s.wall()))
 	}
 	return b.String()
 }

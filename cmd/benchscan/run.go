@@ -138,12 +138,20 @@ func run(cfg config) error {
 			return err
 		}
 		ceilings[f.name()] = ceil
-		rows = append(rows, ceil)
+		text, err := b.textScan(ceil, path)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, ceil, text)
 		scan, rescan, err := b.scan(ceil, path)
 		if err != nil {
 			return err
 		}
-		rows = append(rows, scan, rescan)
+		dry, err := b.dryRun(ceil, path)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, scan, rescan, dry)
 		if lookErr == nil && f.size.name == "medium" && f.format == "classic" && !f.gz {
 			p, err := b.pflogsumm(pflogsumm, ceil, path)
 			if err != nil {
@@ -190,6 +198,9 @@ func run(cfg config) error {
 	fmt.Fprint(w, formatTable(rows, cfg.verbose))
 	fmt.Fprintf(w, "\nBars of issue 5:\n\n")
 	fmt.Fprint(w, formatBars(evalBars(rows, pflogsummNote)))
+	if st := formatStages(rows); st != "" {
+		fmt.Fprintf(w, "\nWhat bounds the scan (rows no bar reads):\n\n%s", st)
+	}
 	return nil
 }
 
@@ -299,9 +310,37 @@ func (b *bench) ceiling(r row, path string) (row, error) {
 		r.tool = toolCeilingGz
 	}
 	fmt.Fprintf(b.cfg.stderr, "benchscan: %s\n", r.input)
+	r, err := b.lineRuns(r, path, false)
+	if err != nil {
+		return r, err
+	}
+	r.ceiling = r.mbps()
+	b.logf("  %s: %.1f MB/s", r.tool, r.ceiling)
+	return r, nil
+}
+
+// textScan measures the line scan of path that makes a string of each
+// line; ceil is the ceiling row of path.
+func (b *bench) textScan(ceil row, path string) (row, error) {
+	r := ceil
+	r.tool, r.walls = toolText, nil
+	if r.gz {
+		r.tool = toolTextGz
+	}
+	r, err := b.lineRuns(r, path, true)
+	if err != nil {
+		return r, err
+	}
+	b.logf("  %s: %.1f MB/s", r.tool, r.mbps())
+	return r, nil
+}
+
+// lineRuns times scanLines(path, text), one warm-up and the
+// runs, into r.
+func (b *bench) lineRuns(r row, path string, text bool) (row, error) {
 	for i := 0; i <= b.cfg.runs; i++ {
 		start := time.Now()
-		lines, n, err := lineScan(path)
+		lines, n, err := scanLines(path, text)
 		wall := time.Since(start).Seconds()
 		if err != nil {
 			return r, fmt.Errorf("line scan of %s: %w", path, err)
@@ -311,14 +350,21 @@ func (b *bench) ceiling(r row, path string) (row, error) {
 			r.walls = append(r.walls, wall)
 		}
 	}
-	r.ceiling = r.mbps()
-	b.logf("  %s: %.1f MB/s", r.tool, r.ceiling)
 	return r, nil
 }
 
 // lineScan is the ceiling: it counts the lines and bytes (newlines
 // included) of a file, through gzip for a .gz name.
-func lineScan(path string) (lines, n int64, err error) {
+func lineScan(path string) (lines, n int64, err error) { return scanLines(path, false) }
+
+// textSink keeps the last line of a text scan, so that no string of it can
+// be left unmade.
+var textSink string
+
+// scanLines counts the lines and bytes (newlines included) of a file,
+// through gzip for a .gz name; with text, it makes a string of each line
+// (Scanner.Text) instead of looking at the scanner's bytes.
+func scanLines(path string, text bool) (lines, n int64, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, 0, err
@@ -335,11 +381,44 @@ func lineScan(path string) (lines, n int64, err error) {
 	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		lines++
-		n += int64(len(sc.Bytes())) + 1
+	if text {
+		var last string
+		for sc.Scan() {
+			last = sc.Text()
+			lines++
+			n += int64(len(last)) + 1
+		}
+		textSink = last
+	} else {
+		for sc.Scan() {
+			lines++
+			n += int64(len(sc.Bytes())) + 1
+		}
 	}
 	return lines, n, sc.Err()
+}
+
+// dryRun measures bouncelens scan --dry-run of path: parse and classify,
+// nothing stored. ceil is the ceiling row of path.
+func (b *bench) dryRun(ceil row, path string) (row, error) {
+	r := ceil
+	r.tool, r.walls = toolDryRun, nil
+	for i := 0; i <= b.cfg.runs; i++ {
+		var m measurement
+		err := inFreshStore(func(db string) error {
+			var err error
+			m, err = b.runScan(db, path, nil, "--dry-run")
+			return err
+		})
+		if err != nil {
+			return r, err
+		}
+		b.logf("  run %d: dry run %.2f s %d events %.0f MiB", i, m.wall.Seconds(), m.sum.events, float64(m.rss)/(1<<20))
+		if i > 0 {
+			r.add(m)
+		}
+	}
+	return r, nil
 }
 
 // scan measures bouncelens scan of path into a fresh store, then the
