@@ -403,22 +403,31 @@ func scanLines(path string, text bool) (lines, n int64, err error) {
 func (b *bench) dryRun(ceil row, path string) (row, error) {
 	r := ceil
 	r.tool, r.walls = toolDryRun, nil
+	err := b.freshRuns(&r, "dry run ", func(db string) (measurement, error) {
+		return b.runScan(db, path, nil, "--dry-run")
+	})
+	return r, err
+}
+
+// freshRuns calls scan with a fresh store for the warm-up and each run,
+// and adds the runs' measurements to r; what prefixes their log lines.
+func (b *bench) freshRuns(r *row, what string, scan func(db string) (measurement, error)) error {
 	for i := 0; i <= b.cfg.runs; i++ {
 		var m measurement
 		err := inFreshStore(func(db string) error {
 			var err error
-			m, err = b.runScan(db, path, nil, "--dry-run")
+			m, err = scan(db)
 			return err
 		})
 		if err != nil {
-			return r, err
+			return err
 		}
-		b.logf("  run %d: dry run %.2f s %d events %.0f MiB", i, m.wall.Seconds(), m.sum.events, float64(m.rss)/(1<<20))
+		b.logf("  run %d: %s%.2f s %d events %.0f MiB", i, what, m.wall.Seconds(), m.sum.events, float64(m.rss)/(1<<20))
 		if i > 0 {
 			r.add(m)
 		}
 	}
-	return r, nil
+	return nil
 }
 
 // scan measures bouncelens scan of path into a fresh store, then the
@@ -476,26 +485,15 @@ func (b *bench) concat(one row, paths []string) (row, error) {
 		r.bytes, r.lines = r.bytes+n, r.lines+lines
 	}
 	fmt.Fprintf(b.cfg.stderr, "benchscan: %s\n", r.input)
-	for i := 0; i <= b.cfg.runs; i++ {
-		var m measurement
-		err := inFreshStore(func(db string) error {
-			in, closeIn, err := concatenate(paths)
-			if err != nil {
-				return err
-			}
-			defer closeIn()
-			m, err = b.runScan(db, "-", in, "--reread")
-			return err
-		})
+	err := b.freshRuns(&r, "", func(db string) (measurement, error) {
+		in, closeIn, err := concatenate(paths)
 		if err != nil {
-			return r, err
+			return measurement{}, err
 		}
-		b.logf("  run %d: %.2f s %d events %.0f MiB", i, m.wall.Seconds(), m.sum.events, float64(m.rss)/(1<<20))
-		if i > 0 {
-			r.add(m)
-		}
-	}
-	return r, nil
+		defer closeIn()
+		return b.runScan(db, "-", in, "--reread")
+	})
+	return r, err
 }
 
 // grow measures bouncelens scan of each file at paths after the ones
